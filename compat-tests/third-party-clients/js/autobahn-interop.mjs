@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Interop check of a WAMP v2 router against autobahn-js (npm `autobahn`).
+//
+//   node autobahn-interop.mjs --url ws://127.0.0.1:PORT/ws --realm realm1 --serializer json|msgpack|cbor
+//
+// Prints one JSON verdict line on stdout (see interop-common.mjs) and exits 0
+// when every check passed, 1 otherwise.
+//
+// WebSocket implementation: autobahn 26.x creates its socket with the global
+// `WebSocket` constructor (it no longer loads the `ws` package itself). Node 20
+// has no global WebSocket without --experimental-websocket, so this script
+// installs the pinned `ws` package's class as globalThis.WebSocket, on every
+// Node version, so that the same RFC 6455 client is used everywhere.
+
+import {
+  Harness, uniquePrefix, deferred, describe,
+  tappedWebSocketClass, tapDecoded, checkNegotiated, checkLeftCleanly,
+  PUBLISH_ARGS, PUBLISH_KWARGS, ECHO_ARGS, ECHO_KWARGS,
+  FAIL_URI, FAIL_ARGS, FAIL_KWARGS, NO_SUCH_PROCEDURE,
+} from './interop-common.mjs';
+
+const h = new Harness('autobahn');
+const opts = h.parseCommandLine(['json', 'msgpack', 'cbor']);
+if (opts.debug) process.env.AUTOBAHN_DEBUG = '1'; // read by autobahn when it loads
+const { default: autobahn } = await import('autobahn');
+
+const SERIALIZER_CLASSES = {
+  json: autobahn.serializer.JSONSerializer,
+  msgpack: autobahn.serializer.MsgpackSerializer,
+  cbor: autobahn.serializer.CBORSerializer,
+};
+
+/** autobahn's serializer for --serializer, wrapped so the tap sees decoded messages. */
+function tappedSerializer(tap) {
+  const Cls = SERIALIZER_CLASSES[opts.serializer];
+  if (typeof Cls !== 'function') h.fail(`autobahn ${autobahn.version} has no ${opts.serializer} serializer`);
+  const inner = new Cls();
+  return {
+    SERIALIZER_ID: inner.SERIALIZER_ID,
+    BINARY: inner.BINARY,
+    serialize: (obj) => inner.serialize(obj),
+    unserialize: (payload) => tapDecoded(tap, inner.unserialize(payload)),
+  };
+}
+
+/** Opens one WAMP session; resolves once WELCOME has arrived. */
+function openSession(name) {
+  const tap = { name };
+  const opened = deferred();
+  const closed = deferred();
+  let isOpen = false;
+  let leaving = false;
+
+  const connection = new autobahn.Connection({
+    url: opts.url,
+    realm: opts.realm,
+    serializers: [tappedSerializer(tap)], // offers exactly wamp.2.<serializer>
+    max_retries: 0,
+    retry_if_unreachable: false,
+    on_user_error: (err, msg) => {
+      // Our "fail" endpoint raises on purpose; anything else is a bug.
+      if (err instanceof autobahn.Error && err.error === FAIL_URI) return;
+      h.fail(`session ${name}: error in application code: ${msg || ''} ${describe(err)}`);
+    },
+    on_internal_error: (err, msg) => {
+      h.fail(`session ${name}: autobahn internal error: ${msg || ''} ${describe(err)}`);
+    },
+  });
+
+  connection.onopen = (session, details) => {
+    isOpen = true;
+    opened.resolve({ session, details });
+  };
+  connection.onclose = (reason, details) => {
+    if (!isOpen) {
+      h.fail(`session ${name} could not join realm "${opts.realm}" at ${opts.url} with wamp.2.${opts.serializer}: `
+        + `${reason} ${describe(details)}${tap.error ? ` (${tap.error.message})` : ''}`);
+    } else if (!leaving) {
+      h.fail(`session ${name} was closed unexpectedly while: ${h.stage}: ${reason} ${describe(details)}`);
+    } else {
+      closed.resolve({ reason, details });
+    }
+    return true; // never auto-reconnect
+  };
+
+  // The transport (and so the WebSocket) is created synchronously in open().
+  globalThis.WebSocket = tappedWebSocketClass(tap);
+  connection.open();
+
+  return opened.promise.then(({ session, details }) => ({
+    name, tap, session, details,
+    leave() {
+      leaving = true;
+      connection.close(); // sends GOODBYE(wamp.close.normal), waits for the reply
+      return closed.promise;
+    },
+  }));
+}
+
+/** Runs `promise` expecting it to be rejected; returns the rejection value. */
+async function expectRejection(promise, what) {
+  let result;
+  try {
+    result = await promise;
+  } catch (err) {
+    return err;
+  }
+  return h.fail(`${what}: expected an ERROR reply, got a RESULT ${describe(result)}`);
+}
+
+const prefix = uniquePrefix();
+const TOPIC = `${prefix}.topic`;
+const ADD = `${prefix}.add`;
+const ECHO = `${prefix}.echo_kwargs`;
+const FAIL = `${prefix}.fail`;
+const NOBODY = `${prefix}.nobody_registered_this`;
+
+h.step('opening session A');
+const A = await openSession('A');
+checkNegotiated(h, A.tap, 'A', opts.serializer);
+h.step('opening session B');
+const B = await openSession('B');
+checkNegotiated(h, B.tap, 'B', opts.serializer);
+h.check(A.session.id !== B.session.id, 'sessions A and B have distinct session IDs',
+  'two different IDs', [A.session.id, B.session.id]);
+
+// --- PubSub -----------------------------------------------------------------
+h.step(`A subscribing to ${TOPIC}`);
+const events = [];
+const firstEvent = deferred();
+await A.session.subscribe(TOPIC, (args, kwargs, details) => {
+  events.push({ args, kwargs, details });
+  firstEvent.resolve();
+});
+
+h.step(`B publishing to ${TOPIC} with acknowledge:true (waiting for PUBLISHED)`);
+const publication = await B.session.publish(TOPIC, PUBLISH_ARGS, PUBLISH_KWARGS, { acknowledge: true });
+h.check(publication instanceof autobahn.Publication && Number.isSafeInteger(publication.id) && publication.id > 0,
+  'PUBLISHED carries a publication ID', 'a positive integer ID', publication?.id ?? publication);
+
+h.step('waiting for the EVENT on A');
+await firstEvent.promise;
+h.checkDeepEqual(events[0].args, PUBLISH_ARGS, 'EVENT arguments received by A');
+h.checkDeepEqual(events[0].kwargs, PUBLISH_KWARGS, 'EVENT keyword arguments received by A');
+
+// --- RPC: registrations ---------------------------------------------------------
+h.step(`A registering ${ADD}`);
+await A.session.register(ADD, (args) => args[0] + args[1]);
+h.step(`A registering ${ECHO}`);
+await A.session.register(ECHO, (args, kwargs) => new autobahn.Result(args, kwargs));
+h.step(`A registering ${FAIL}`);
+await A.session.register(FAIL, () => {
+  throw new autobahn.Error(FAIL_URI, FAIL_ARGS, FAIL_KWARGS);
+});
+
+// --- RPC: calls -----------------------------------------------------------------
+h.step(`B calling ${ADD} with [2, 3]`);
+const sum = await B.session.call(ADD, [2, 3]);
+h.check(sum === 5, `result of ${ADD}(2, 3)`, 5, sum);
+
+h.step(`B calling ${ECHO}`);
+const echoed = await B.session.call(ECHO, ECHO_ARGS, ECHO_KWARGS);
+h.check(echoed instanceof autobahn.Result, `result of ${ECHO} is a multi-result (args + kwargs)`,
+  'a RESULT with arguments and keyword arguments', echoed);
+h.checkDeepEqual(echoed.args, ECHO_ARGS, `RESULT arguments of ${ECHO}`);
+h.checkDeepEqual(echoed.kwargs, ECHO_KWARGS, `RESULT keyword arguments of ${ECHO}`);
+
+h.step(`B calling ${FAIL}`);
+const appError = await expectRejection(B.session.call(FAIL), `call of ${FAIL}`);
+h.check(appError instanceof autobahn.Error, `call of ${FAIL} rejected with a WAMP ERROR`,
+  'an autobahn.Error', appError);
+h.check(appError.error === FAIL_URI, `ERROR URI from ${FAIL}`, FAIL_URI, appError.error);
+h.checkDeepEqual(appError.args, FAIL_ARGS, `ERROR arguments from ${FAIL}`);
+h.checkDeepEqual(appError.kwargs, FAIL_KWARGS, `ERROR keyword arguments from ${FAIL}`);
+
+h.step(`B calling unregistered ${NOBODY}`);
+const noProc = await expectRejection(B.session.call(NOBODY, [1]), `call of unregistered ${NOBODY}`);
+h.check(noProc instanceof autobahn.Error && noProc.error === NO_SUCH_PROCEDURE,
+  `ERROR URI for a call of unregistered ${NOBODY}`, NO_SUCH_PROCEDURE, noProc?.error ?? noProc);
+
+// By now any duplicate delivery of the single publication would have arrived.
+h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
+
+// --- Leaving --------------------------------------------------------------------
+for (const s of [B, A]) {
+  h.step(`session ${s.name} leaving (GOODBYE, waiting for the router's GOODBYE and the WebSocket close)`);
+  const { reason, details } = await s.leave();
+  h.check(reason === 'closed', `session ${s.name}: connection close after GOODBYE`,
+    '"closed" (clean close)', { reason, details });
+  checkLeftCleanly(h, s.tap, s.name, opts.serializer);
+}
+
+h.succeed();

@@ -1,0 +1,26 @@
+package dev.tollgate.protocol;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns WAMP v2 messages into bytes and back, for one serializer. Codecs are stateless and thread-safe.
+ *
+ * <p>Decoding checks the whole structure: element count, element types, id ranges and the types of the options and
+ * details the spec defines. Whatever is wrong becomes a {@link ProtocolViolationException}; no other exception escapes.
+ */
+public interface WampCodec {
+
+  /** The serializer this codec speaks. */
+  Serializer serializer();
+
+  /** Decodes one message from the remaining bytes of {@code data} (its position is not moved). */
+  WampMessage decode(ByteBuffer data) throws ProtocolViolationException;
+
+  /** Encodes one message. */
+  byte[] encode(WampMessage message);
+
+  /** Decodes a message given as plain values (the wire list), applying exactly the checks of {@link #decode}. */
+  static WampMessage fromList(Object wire) throws ProtocolViolationException {
+    return dev.tollgate.protocol.internal.MessageDecoder.decode(wire);
+  }
+}

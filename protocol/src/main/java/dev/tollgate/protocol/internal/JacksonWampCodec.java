@@ -1,0 +1,110 @@
+package dev.tollgate.protocol.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import dev.tollgate.protocol.ProtocolViolationException;
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.WampCodec;
+import dev.tollgate.protocol.WampMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+
+/** The codec of every Jackson-backed serializer: JSON, MessagePack and CBOR share one reader and one writer. */
+public final class JacksonWampCodec implements WampCodec {
+  /** Deeper nesting than this is refused: no real payload needs it, and it bounds the decoder's recursion. */
+  static final int MAX_NESTING_DEPTH = 256;
+
+  private final Serializer serializer;
+  private final JsonFactory factory;
+  private final boolean jsonBinary;
+
+  public JacksonWampCodec(Serializer serializer) {
+    this.serializer = serializer;
+    this.jsonBinary = serializer == Serializer.JSON;
+    JsonFactory f =
+        switch (serializer) {
+          case JSON -> new JsonFactory();
+          case MSGPACK -> new MessagePackFactory();
+          case CBOR -> new CBORFactory();
+        };
+    // Error messages must never quote the input: it may hold a ticket or a signature.
+    f.disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature());
+    f.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    this.factory = f;
+  }
+
+  @Override
+  public Serializer serializer() {
+    return serializer;
+  }
+
+  @Override
+  public WampMessage decode(ByteBuffer data) {
+    Object wire;
+    try (JsonParser p = parser(data)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new ProtocolViolationException("empty " + serializer + " message");
+      }
+      wire = Values.read(p, first, jsonBinary);
+      if (hasTrailingData(p)) {
+        throw new ProtocolViolationException("trailing data after the " + serializer + " message");
+      }
+    } catch (IOException e) {
+      throw new ProtocolViolationException("malformed " + serializer + " message: " + shortReason(e), e);
+    } catch (RuntimeException e) {
+      if (e instanceof ProtocolViolationException pve) {
+        throw pve;
+      }
+      // Jackson's binary parsers signal some corrupt input with runtime exceptions; they are still bad input.
+      throw new ProtocolViolationException("malformed " + serializer + " message: " + e.getClass().getSimpleName(), e);
+    }
+    return MessageDecoder.decode(wire);
+  }
+
+  private static boolean hasTrailingData(JsonParser p) throws IOException {
+    try {
+      return p.nextToken() != null;
+    } catch (com.fasterxml.jackson.core.io.JsonEOFException endOfInput) {
+      return false; // the MessagePack parser reports a clean end of input this way
+    }
+  }
+
+  private JsonParser parser(ByteBuffer data) throws IOException {
+    if (data.hasArray()) {
+      return factory.createParser(data.array(), data.arrayOffset() + data.position(), data.remaining());
+    }
+    byte[] copy = new byte[data.remaining()];
+    data.duplicate().get(copy);
+    return factory.createParser(copy);
+  }
+
+  @Override
+  public byte[] encode(WampMessage message) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder(256)) {
+      try (JsonGenerator g = factory.createGenerator(out)) {
+        Values.write(g, message.toList(), jsonBinary);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("encoding into memory failed", e);
+    }
+  }
+
+  private static String shortReason(IOException e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    int newline = m.indexOf('\n');
+    return newline < 0 ? m : m.substring(0, newline);
+  }
+}
