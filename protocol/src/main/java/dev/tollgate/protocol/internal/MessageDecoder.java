@@ -203,7 +203,11 @@ public final class MessageDecoder {
           return id;
         }
       }
-      if (v instanceof BigInteger || v instanceof Integer || v instanceof Long) {
+      if (v instanceof Double d && d == Math.rint(d) && d >= 0 && d <= Ids.MAX) {
+        // Some JavaScript encoders (msgpackr, cbor-x) send integers of 2^32 and more as floats; the value is exact.
+        return d.longValue();
+      }
+      if (v instanceof BigInteger || v instanceof Integer || v instanceof Long || v instanceof Double) {
         throw wrong(index, label, "an id in [0, 2^53]");
       }
       throw wrong(index, label, "integer");

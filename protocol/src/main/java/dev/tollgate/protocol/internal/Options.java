@@ -19,7 +19,9 @@ final class Options {
   private static final Rule STRING = new Rule("string", v -> v instanceof String);
   private static final Rule INT = new Rule("integer", v -> v instanceof Integer || v instanceof Long);
   private static final Rule DICT = new Rule("dict", v -> v instanceof Map);
-  private static final Rule IDS = new Rule("list of ids", v -> listOf(v, INT));
+  private static final Rule ID =
+      new Rule("list of ids", v -> v instanceof Integer || v instanceof Long || (v instanceof Double d && d == Math.rint(d)));
+  private static final Rule IDS = new Rule("list of ids", v -> listOf(v, ID));
   private static final Rule STRINGS = new Rule("list of strings", v -> listOf(v, STRING));
   private static final Rule FORWARD_FOR = new Rule("list of dicts", v -> listOf(v, DICT));
   private static final Rule MATCH =

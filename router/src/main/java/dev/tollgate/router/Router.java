@@ -1,0 +1,126 @@
+package dev.tollgate.router;
+
+import dev.tollgate.router.internal.RouterCore;
+import dev.tollgate.router.internal.WampNegotiator;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Tollgate router: a Jetty server with one WAMP WebSocket endpoint.
+ *
+ * <p>Lifecycle: {@link #start} binds and returns a running router; {@link #close} shuts it down gracefully (see
+ * {@code RouterCore.shutdown} for the steps) and stops Jetty. Thread-safe.
+ */
+public final class Router implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final RouterCore core;
+  private final RouterConfig config;
+
+  private Router(RouterConfig config) {
+    this.config = config;
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("tollgate");
+    this.server = new Server(threads);
+    this.core = new RouterCore(config, server.getThreadPool(), server.getScheduler());
+
+    this.connector = new ServerConnector(server);
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    connector.setAcceptQueueSize(config.acceptQueue());
+    server.addConnector(connector);
+
+    WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
+    upgrade.addMapping(config.path(), new WampNegotiator(core));
+    upgrade.setHandler(new NotAnUpgrade(config.path()));
+    server.setHandler(upgrade);
+    server.setStopTimeout(1_000);
+  }
+
+  /** Binds and starts a router; fails if the port cannot be bound. */
+  public static Router start(RouterConfig config) throws Exception {
+    Router router = new Router(config);
+    router.server.start();
+    router.core.start();
+    LOG.info("Tollgate listening on {} (realms {})", router.uri(), config.realms());
+    return router;
+  }
+
+  /** The bound port, the real one when the configuration said 0. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The WebSocket URL clients connect to. */
+  public URI uri() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + config.path());
+  }
+
+  public RouterConfig config() {
+    return config;
+  }
+
+  public RouterMetrics metrics() {
+    return core.counters();
+  }
+
+  /** Graceful shutdown: GOODBYE to every session, a grace period for their answers, then stop. Idempotent. */
+  @Override
+  public void close() {
+    if (!server.isRunning()) {
+      return;
+    }
+    try {
+      int aborted = core.shutdown();
+      if (aborted > 0) {
+        LOG.info("shutdown: {} connection(s) did not answer GOODBYE in time and were aborted", aborted);
+      }
+      server.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("error while stopping Jetty", e);
+    }
+  }
+
+  /** Answers plain HTTP: the WebSocket path wants an upgrade (426), anything else does not exist (404). */
+  private static final class NotAnUpgrade extends Handler.Abstract {
+    private final String path;
+
+    NotAnUpgrade(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      boolean endpoint = Request.getPathInContext(request).equals(path);
+      int status = endpoint ? HttpStatus.UPGRADE_REQUIRED_426 : HttpStatus.NOT_FOUND_404;
+      String body = endpoint
+          ? "This is a WAMP endpoint: connect with a WebSocket client offering wamp.2.json, wamp.2.msgpack or wamp.2.cbor.\n"
+          : "Not found.\n";
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+      response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+      return true;
+    }
+  }
+}

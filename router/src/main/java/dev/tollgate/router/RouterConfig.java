@@ -1,0 +1,250 @@
+package dev.tollgate.router;
+
+import dev.tollgate.protocol.WampUris;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything an operator can set, immutable. Built from {@link #defaults()} with {@link #with(String, String)}, or
+ * from a properties file: one key per {@link Setting}, each also a command-line flag {@code --key=value}.
+ */
+public final class RouterConfig {
+
+  /** One configuration key, its default and what it means. The README's table is this list. */
+  public record Setting(String key, String defaultValue, String description) {}
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("server.host", "0.0.0.0", "Address to listen on."),
+          new Setting("server.port", "8080", "TCP port; 0 picks a free one."),
+          new Setting("server.path", "/ws", "Path of the WebSocket endpoint."),
+          new Setting("server.accept-queue", "16384", "Listen backlog, so that a burst of connections is not refused."),
+          new Setting("server.output-buffer-size", "32768",
+              "Bytes per connection in which queued frames are coalesced into one write."),
+          new Setting("server.shutdown-grace", "2s",
+              "How long a shutdown waits for sessions to answer GOODBYE before closing them."),
+          new Setting("realms", "realm1", "Comma-separated realms that exist; a HELLO for another is refused."),
+          new Setting("uri.rules", "loose",
+              "URI check: loose (any character but whitespace and #, so oro/data/update passes) or strict."),
+          new Setting("session.hello-timeout", "10s", "A connection that sends no HELLO within this is closed."),
+          new Setting("session.ping-interval", "30s",
+              "A WebSocket PING goes to a connection silent for this long; 0 disables."),
+          new Setting("session.idle-timeout", "120s",
+              "A connection from which nothing (not even a PONG) arrives for this long is closed."),
+          new Setting("limits.max-message-size", "1048576", "Largest inbound message in bytes; larger closes with 1009."),
+          new Setting("limits.max-subscriptions-per-session", "1000", "Subscriptions one session may hold."),
+          new Setting("limits.max-registrations-per-session", "1000", "Registrations one session may hold."),
+          new Setting("limits.outbound-queue-bytes", "4194304",
+              "Bytes queued to one receiver; past it the receiver is disconnected as a slow consumer."),
+          new Setting("limits.outbound-queue-messages", "10000",
+              "Messages queued to one receiver; past it the receiver is disconnected as a slow consumer."));
+
+  private static final Set<String> KEYS = keys();
+
+  private final Map<String, String> values;
+
+  private RouterConfig(Map<String, String> values) {
+    this.values = values;
+    validate();
+  }
+
+  public static RouterConfig defaults() {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      v.put(s.key(), s.defaultValue());
+    }
+    return new RouterConfig(v);
+  }
+
+  /** A copy with one setting changed; an unknown key or a bad value fails at once, naming the key. */
+  public RouterConfig with(String key, String value) {
+    if (!KEYS.contains(key)) {
+      throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: " + String.join(", ", KEYS));
+    }
+    Map<String, String> v = new LinkedHashMap<>(values);
+    v.put(key, value.trim());
+    return new RouterConfig(v);
+  }
+
+  /** A copy with every entry of {@code settings} applied in order. */
+  public RouterConfig with(Map<String, String> settings) {
+    RouterConfig c = this;
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      c = c.with(e.getKey(), e.getValue());
+    }
+    return c;
+  }
+
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("unknown setting '" + key + "'");
+    }
+    return v;
+  }
+
+  public Map<String, String> asMap() {
+    return Map.copyOf(values);
+  }
+
+  public String host() {
+    return get("server.host");
+  }
+
+  public int port() {
+    return integer("server.port");
+  }
+
+  public String path() {
+    return get("server.path");
+  }
+
+  public int acceptQueue() {
+    return integer("server.accept-queue");
+  }
+
+  public int outputBufferSize() {
+    return integer("server.output-buffer-size");
+  }
+
+  public Duration shutdownGrace() {
+    return duration("server.shutdown-grace");
+  }
+
+  public List<String> realms() {
+    List<String> realms = new ArrayList<>();
+    for (String r : get("realms").split(",")) {
+      if (!r.isBlank()) {
+        realms.add(r.trim());
+      }
+    }
+    return realms;
+  }
+
+  public WampUris.Rules uriRules() {
+    return WampUris.Rules.valueOf(get("uri.rules").toUpperCase(Locale.ROOT));
+  }
+
+  public Duration helloTimeout() {
+    return duration("session.hello-timeout");
+  }
+
+  public Duration pingInterval() {
+    return duration("session.ping-interval");
+  }
+
+  public Duration idleTimeout() {
+    return duration("session.idle-timeout");
+  }
+
+  public int maxMessageSize() {
+    return integer("limits.max-message-size");
+  }
+
+  public int maxSubscriptionsPerSession() {
+    return integer("limits.max-subscriptions-per-session");
+  }
+
+  public int maxRegistrationsPerSession() {
+    return integer("limits.max-registrations-per-session");
+  }
+
+  public long outboundQueueBytes() {
+    return integer("limits.outbound-queue-bytes");
+  }
+
+  public int outboundQueueMessages() {
+    return integer("limits.outbound-queue-messages");
+  }
+
+  private void validate() {
+    for (Setting s : SETTINGS) {
+      String key = s.key();
+      try {
+        switch (key) {
+          case "server.port" -> range(key, integer(key), 0, 65535);
+          case "server.accept-queue", "server.output-buffer-size", "limits.max-message-size",
+              "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
+              "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
+          case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout" -> {
+            if (duration(key).isNegative()) {
+              throw new IllegalArgumentException("must not be negative");
+            }
+          }
+          case "uri.rules" -> uriRules();
+          case "server.path" -> {
+            if (!path().startsWith("/")) {
+              throw new IllegalArgumentException("must start with /");
+            }
+          }
+          case "realms" -> {
+            if (realms().isEmpty()) {
+              throw new IllegalArgumentException("at least one realm is needed");
+            }
+          }
+          default -> {}
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("setting " + key + "=" + values.get(key) + ": " + e.getMessage(), e);
+      }
+    }
+    if (idleTimeout().isZero()) {
+      throw new IllegalArgumentException("setting session.idle-timeout=0: must be positive");
+    }
+  }
+
+  private int integer(String key) {
+    try {
+      return Integer.parseInt(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number but was '" + get(key) + "'");
+    }
+  }
+
+  private static void range(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("expected " + min + " to " + max + " but was " + value);
+    }
+  }
+
+  private Duration duration(String key) {
+    return parseDuration(get(key));
+  }
+
+  /** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else if (t.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.ofSeconds(Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a duration such as 250ms, 10s, 5m but was '" + text + "'");
+    }
+  }
+
+  private static Set<String> keys() {
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (Setting s : SETTINGS) {
+      keys.add(s.key());
+    }
+    return keys;
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+}

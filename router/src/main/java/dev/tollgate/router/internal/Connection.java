@@ -1,0 +1,30 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.WampMessage;
+import java.nio.ByteBuffer;
+
+/**
+ * What a router session needs from its transport. Sends never block: they queue, bounded, and a receiver whose
+ * queue passes its bound is disconnected as a slow consumer. All methods are thread-safe.
+ */
+interface Connection {
+
+  /** The serializer this connection negotiated. */
+  Serializer serializer();
+
+  /** Encodes and queues one message for this receiver alone. */
+  void send(WampMessage message);
+
+  /** Queues bytes already encoded in {@link #serializer()}, shared with other receivers; they are not modified. */
+  void sendEncoded(ByteBuffer shared);
+
+  /** Queues a last message, then closes the transport with a normal close once it is written. */
+  void sendAndClose(WampMessage last);
+
+  /** Closes the transport with a WebSocket close code and reason, after what is already queued. */
+  void close(int closeCode, String reason);
+
+  /** The peer's address, for logs. */
+  String remote();
+}

@@ -1,0 +1,50 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.router.RouterMetrics;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The router's counters, bumped from any thread without contention. */
+public final class Counters implements RouterMetrics {
+  final LongAdder sessionsOpened = new LongAdder();
+  final LongAdder sessionsClosed = new LongAdder();
+  final LongAdder protocolViolations = new LongAdder();
+  final LongAdder slowConsumerDisconnects = new LongAdder();
+  final LongAdder oversizedMessages = new LongAdder();
+  final LongAdder eventsDelivered = new LongAdder();
+  final LongAdder openConnections = new LongAdder();
+
+  @Override
+  public long sessionsOpened() {
+    return sessionsOpened.sum();
+  }
+
+  @Override
+  public long sessionsClosed() {
+    return sessionsClosed.sum();
+  }
+
+  @Override
+  public long protocolViolations() {
+    return protocolViolations.sum();
+  }
+
+  @Override
+  public long slowConsumerDisconnects() {
+    return slowConsumerDisconnects.sum();
+  }
+
+  @Override
+  public long oversizedMessages() {
+    return oversizedMessages.sum();
+  }
+
+  @Override
+  public long eventsDelivered() {
+    return eventsDelivered.sum();
+  }
+
+  @Override
+  public long openConnections() {
+    return openConnections.sum();
+  }
+}

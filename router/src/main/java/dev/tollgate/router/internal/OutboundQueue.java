@@ -1,0 +1,91 @@
+package dev.tollgate.router.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The frames waiting for one receiver, bounded in bytes and in count. Any thread may offer; one flusher drains.
+ *
+ * <p>The bound is a contract: a frame that would pass {@code maxBytes} or {@code maxMessages} is refused, and the
+ * caller disconnects the receiver as a slow consumer. Bytes count from the moment a frame is offered until its write
+ * completes, so frames already handed to the socket but not yet written still count.
+ */
+final class OutboundQueue {
+  /** A marker queued after the last frame: close the transport once everything before it is written. */
+  record CloseAfter(int code, String reason) {}
+
+  private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicInteger messages = new AtomicInteger();
+  private final long maxBytes;
+  private final int maxMessages;
+
+  OutboundQueue(long maxBytes, int maxMessages) {
+    this.maxBytes = maxBytes;
+    this.maxMessages = maxMessages;
+  }
+
+  /** Queues a frame's payload; false when that would pass a bound, and then nothing was queued. */
+  boolean offer(ByteBuffer frame) {
+    int size = frame.remaining();
+    if (messages.incrementAndGet() > maxMessages) {
+      messages.decrementAndGet();
+      return false;
+    }
+    if (bytes.addAndGet(size) > maxBytes) {
+      bytes.addAndGet(-size);
+      messages.decrementAndGet();
+      return false;
+    }
+    items.add(frame);
+    return true;
+  }
+
+  /** Queues a close marker; it is not counted against the bounds. */
+  void offerClose(CloseAfter close) {
+    items.add(close);
+  }
+
+  /** The next item: a {@link ByteBuffer} or a {@link CloseAfter}; null when empty. */
+  Object poll() {
+    return items.poll();
+  }
+
+  boolean isEmpty() {
+    return items.isEmpty();
+  }
+
+  /** Called when frames totalling {@code size} bytes have been written (or dropped). */
+  void written(int count, long size) {
+    messages.addAndGet(-count);
+    bytes.addAndGet(-size);
+  }
+
+  /** Empties the queue without writing, releasing its counts. */
+  void clear() {
+    Object item;
+    while ((item = items.poll()) != null) {
+      if (item instanceof ByteBuffer b) {
+        written(1, b.remaining());
+      }
+    }
+  }
+
+  long queuedBytes() {
+    return bytes.get();
+  }
+
+  int queuedMessages() {
+    return messages.get();
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  int maxMessages() {
+    return maxMessages;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.protocol.Ids;
+import dev.tollgate.router.RouterConfig;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * The router's state apart from its transport: realms, live connections, id scopes, counters, and the periodic
+ * liveness sweep. Created once per running router.
+ */
+public final class RouterCore {
+  private final RouterConfig config;
+  private final Executor executor;
+  private final Scheduler scheduler;
+  private final Counters counters = new Counters();
+  private final Map<String, Realm> realms = new ConcurrentHashMap<>();
+  private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Session ids in use, across realms: ids are global scope, so no two live sessions share one. */
+  private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
+  private volatile boolean shuttingDown;
+  private volatile Scheduler.Task sweep;
+
+  public RouterCore(RouterConfig config, Executor executor, Scheduler scheduler) {
+    this.config = config;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    Ids.Sequence subscriptionIds = new Ids.Sequence();
+    Ids.Sequence registrationIds = new Ids.Sequence();
+    for (String name : config.realms()) {
+      realms.put(name, new Realm(
+          name,
+          new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession()),
+          new Dealer(registrationIds, config.maxRegistrationsPerSession())));
+    }
+  }
+
+  public RouterConfig config() {
+    return config;
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Realm realm(String name) {
+    return realms.get(name);
+  }
+
+  long newSessionId() {
+    long id;
+    do {
+      id = Ids.globalRandom();
+    } while (!sessionIds.add(id));
+    return id;
+  }
+
+  void connectionOpened(WebSocketConnection c) {
+    connections.add(c);
+    counters.openConnections.increment();
+  }
+
+  void connectionClosed(WebSocketConnection c) {
+    if (connections.remove(c)) {
+      counters.openConnections.decrement();
+      long id = c.session().id();
+      if (id != 0) {
+        sessionIds.remove(id);
+      }
+    }
+  }
+
+  public boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  /** Starts the liveness sweep: PING to quiet connections, close for silent ones. */
+  public void start() {
+    long interval = config.pingInterval().isZero() ? config.idleTimeout().toMillis() : config.pingInterval().toMillis();
+    long period = Math.max(100, Math.min(interval, config.idleTimeout().toMillis()) / 2);
+    scheduleSweep(period);
+  }
+
+  private void scheduleSweep(long periodMillis) {
+    sweep = scheduler.schedule(() -> {
+      long now = System.nanoTime();
+      long ping = config.pingInterval().toNanos();
+      long idle = config.idleTimeout().toNanos();
+      for (WebSocketConnection c : connections) {
+        c.checkLiveness(now, ping, idle);
+      }
+      if (!shuttingDown) {
+        scheduleSweep(periodMillis);
+      }
+    }, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Shutdown, step by step: refuse new connections; send GOODBYE {@code wamp.close.system_shutdown} to every
+   * session (connections without a session are closed); wait up to the grace period for the peers' GOODBYE, which
+   * closes each connection; then abort whatever is left. Returns the number of connections that had to be aborted.
+   */
+  public int shutdown() throws InterruptedException {
+    shuttingDown = true;
+    Scheduler.Task s = sweep;
+    if (s != null) {
+      s.cancel();
+    }
+    for (WebSocketConnection c : connections) {
+      c.session().shutdown();
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    while (!connections.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    int left = connections.size();
+    for (WebSocketConnection c : connections) {
+      c.abort();
+    }
+    return left;
+  }
+}

@@ -1,0 +1,333 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.protocol.ProtocolViolationException;
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.WampMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection speaking WAMP v2, on Jetty's websocket-core.
+ *
+ * <p>Inbound: frames arrive one at a time on a Jetty thread (the next only after {@code demand()}), are reassembled,
+ * decoded and handed to the {@link RouterSession} in order. Outbound: every send goes through a bounded
+ * {@link OutboundQueue}; a flusher task drains whatever has gathered into Jetty in batch mode and flushes once, so
+ * many frames leave in one write. Shared EVENT bytes are written as they are, never copied per receiver.
+ */
+final class WebSocketConnection implements FrameHandler, Connection {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
+  /** Frames handed to Jetty per flush; bounds the time one flush holds a pool thread. */
+  private static final int MAX_FRAMES_PER_FLUSH = 512;
+  /** How long a connection closed as a slow consumer may take to go before it is aborted. */
+  private static final long SLOW_CONSUMER_ABORT_MS = 5_000;
+
+  private final RouterCore router;
+  private final Serializer serializer;
+  private final byte dataOpCode;
+  private final OutboundQueue queue;
+  private final Flusher flusher = new Flusher();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Runnable flushTask = this::runFlush;
+
+  private volatile CoreSession ws;
+  private volatile RouterSession session;
+  private volatile long lastInboundNanos = System.nanoTime();
+  private volatile Scheduler.Task helloTimeout;
+  /** Continuation frames of the message being received; only the inbound thread touches it. */
+  private ByteArrayOutputStream fragments;
+
+  WebSocketConnection(RouterCore router, Serializer serializer) {
+    this.router = router;
+    this.serializer = serializer;
+    this.dataOpCode = serializer.binary() ? OpCode.BINARY : OpCode.TEXT;
+    this.queue = new OutboundQueue(router.config().outboundQueueBytes(), router.config().outboundQueueMessages());
+  }
+
+  @Override
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    this.ws = coreSession;
+    this.session = new RouterSession(router, this);
+    router.connectionOpened(this);
+    long helloMillis = router.config().helloTimeout().toMillis();
+    if (helloMillis > 0) {
+      helloTimeout = router.scheduler().schedule(session::helloTimedOut, helloMillis, TimeUnit.MILLISECONDS);
+    }
+    callback.succeeded();
+    coreSession.demand();
+  }
+
+  @Override
+  public void onFrame(Frame frame, Callback callback) {
+    lastInboundNanos = System.nanoTime();
+    try {
+      switch (frame.getOpCode()) {
+        case OpCode.TEXT, OpCode.BINARY -> onDataFrame(frame);
+        case OpCode.CONTINUATION -> onContinuation(frame);
+        default -> {} // PING is answered by Jetty, PONG only proves liveness, CLOSE is handled by Jetty
+      }
+    } catch (RuntimeException | Error bug) {
+      // A defect in the router must cost this connection at most, never the process or other sessions.
+      LOG.error("internal error on connection from {}; closing it", remote(), bug);
+      close(CloseStatus.SERVER_ERROR, "internal error");
+    } finally {
+      callback.succeeded();
+      if (frame.getOpCode() != OpCode.CLOSE) {
+        ws.demand();
+      }
+    }
+  }
+
+  private void onDataFrame(Frame frame) {
+    if (frame.getOpCode() == OpCode.BINARY != serializer.binary()) {
+      session.protocolViolation(serializer.subprotocol() + " expects " + (serializer.binary() ? "binary" : "text")
+          + " frames but a " + (serializer.binary() ? "text" : "binary") + " frame arrived");
+      return;
+    }
+    if (frame.isFin()) {
+      deliver(frame.getPayload());
+      return;
+    }
+    fragments = new ByteArrayOutputStream(Math.max(1024, frame.getPayloadLength() * 2));
+    append(frame.getPayload());
+  }
+
+  private void onContinuation(Frame frame) {
+    if (fragments == null) {
+      return; // Jetty's parser already refuses a continuation without a start; nothing to assemble
+    }
+    if (!append(frame.getPayload())) {
+      return;
+    }
+    if (frame.isFin()) {
+      byte[] whole = fragments.toByteArray();
+      fragments = null;
+      deliver(ByteBuffer.wrap(whole));
+    }
+  }
+
+  private boolean append(ByteBuffer payload) {
+    int limit = router.config().maxMessageSize();
+    if (fragments.size() + payload.remaining() > limit) {
+      fragments = null;
+      router.counters().oversizedMessages.increment();
+      close(CloseStatus.MESSAGE_TOO_LARGE, "message larger than " + limit + " bytes (limits.max-message-size)");
+      return false;
+    }
+    byte[] chunk = new byte[payload.remaining()];
+    payload.duplicate().get(chunk);
+    fragments.write(chunk, 0, chunk.length);
+    return true;
+  }
+
+  private void deliver(ByteBuffer bytes) {
+    if (closed.get()) {
+      return;
+    }
+    WampMessage message;
+    try {
+      message = serializer.codec().decode(bytes);
+    } catch (ProtocolViolationException e) {
+      session.protocolViolation(e.getMessage());
+      return;
+    }
+    session.onMessage(message);
+  }
+
+  @Override
+  public void onError(Throwable cause, Callback callback) {
+    if (cause instanceof MessageTooLargeException) {
+      router.counters().oversizedMessages.increment();
+    }
+    LOG.debug("connection from {} failed: {}", remote(), cause.toString());
+    callback.succeeded();
+  }
+
+  @Override
+  public void onClosed(CloseStatus closeStatus, Callback callback) {
+    try {
+      closed.set(true);
+      Scheduler.Task timer = helloTimeout;
+      if (timer != null) {
+        timer.cancel();
+      }
+      queue.clear();
+      session.transportClosed();
+      router.connectionClosed(this);
+    } finally {
+      callback.succeeded();
+    }
+  }
+
+  /** The session joined a realm: the HELLO timer has done its work. */
+  void joined() {
+    Scheduler.Task timer = helloTimeout;
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  /** Called by the router's periodic sweep: pings a quiet peer, closes a silent one. */
+  void checkLiveness(long nowNanos, long pingIntervalNanos, long idleTimeoutNanos) {
+    long quiet = nowNanos - lastInboundNanos;
+    if (quiet > idleTimeoutNanos) {
+      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s");
+    } else if (pingIntervalNanos > 0 && quiet > pingIntervalNanos && !closed.get()) {
+      ws.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    }
+  }
+
+  RouterSession session() {
+    return session;
+  }
+
+  @Override
+  public Serializer serializer() {
+    return serializer;
+  }
+
+  @Override
+  public void send(WampMessage message) {
+    enqueue(ByteBuffer.wrap(serializer.codec().encode(message)));
+  }
+
+  @Override
+  public void sendEncoded(ByteBuffer shared) {
+    enqueue(shared);
+  }
+
+  @Override
+  public void sendAndClose(WampMessage last) {
+    send(last);
+    close(CloseStatus.NORMAL, null);
+  }
+
+  @Override
+  public void close(int closeCode, String reason) {
+    if (closed.get()) {
+      return;
+    }
+    queue.offerClose(new OutboundQueue.CloseAfter(closeCode, reason));
+    scheduleFlush();
+  }
+
+  @Override
+  public String remote() {
+    CoreSession s = ws;
+    return s == null ? "?" : String.valueOf(s.getRemoteAddress());
+  }
+
+  /** Closes at once, after the session's state is gone, without waiting for queued frames; for shutdown. */
+  void abort() {
+    CoreSession s = ws;
+    if (s != null) {
+      s.abort();
+    }
+  }
+
+  private void enqueue(ByteBuffer frame) {
+    if (closed.get()) {
+      return;
+    }
+    if (!queue.offer(frame)) {
+      disconnectSlowConsumer();
+      return;
+    }
+    scheduleFlush();
+  }
+
+  private void disconnectSlowConsumer() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    router.counters().slowConsumerDisconnects.increment();
+    String reason = "slow consumer: more than " + queue.maxMessages() + " messages or " + queue.maxBytes()
+        + " bytes queued (limits.outbound-queue-*)";
+    LOG.info("disconnecting {} (session {}): {}", remote(), session.id(), reason);
+    queue.clear();
+    CoreSession s = ws;
+    s.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
+    // The close frame may sit behind writes the peer never reads; do not wait for it forever.
+    router.scheduler().schedule(s::abort, SLOW_CONSUMER_ABORT_MS, TimeUnit.MILLISECONDS);
+    session.transportClosed();
+  }
+
+  private void scheduleFlush() {
+    // Flushing on a pool thread rather than the sender's lets frames gather, so one write carries many.
+    if (flushScheduled.compareAndSet(false, true)) {
+      router.executor().execute(flushTask);
+    }
+  }
+
+  private void runFlush() {
+    flushScheduled.set(false);
+    flusher.iterate();
+  }
+
+  /** Drains the queue into Jetty in batch mode and flushes once per drain; one write for many frames. */
+  private final class Flusher extends IteratingCallback {
+    private int inFlightFrames;
+    private long inFlightBytes;
+    private OutboundQueue.CloseAfter closeAfter;
+    private boolean done;
+
+    @Override
+    protected Action process() {
+      if (done) {
+        queue.clear();
+        return Action.IDLE;
+      }
+      CoreSession s = ws;
+      Object item;
+      while (inFlightFrames < MAX_FRAMES_PER_FLUSH && (item = queue.poll()) != null) {
+        if (item instanceof OutboundQueue.CloseAfter close) {
+          closeAfter = close;
+          break;
+        }
+        ByteBuffer bytes = (ByteBuffer) item;
+        inFlightFrames++;
+        inFlightBytes += bytes.remaining();
+        s.sendFrame(new Frame(dataOpCode, bytes.duplicate()), Callback.NOOP, true);
+      }
+      if (inFlightFrames == 0 && closeAfter == null) {
+        return Action.IDLE;
+      }
+      s.flush(this);
+      return Action.SCHEDULED;
+    }
+
+    @Override
+    protected void onSuccess() {
+      queue.written(inFlightFrames, inFlightBytes);
+      inFlightFrames = 0;
+      inFlightBytes = 0;
+      OutboundQueue.CloseAfter close = closeAfter;
+      if (close != null) {
+        closeAfter = null;
+        done = true;
+        closed.set(true);
+        ws.close(close.code(), close.reason(), Callback.NOOP);
+      }
+    }
+
+    @Override
+    protected void onCompleteFailure(Throwable cause) {
+      queue.written(inFlightFrames, inFlightBytes);
+      queue.clear();
+      LOG.debug("writing to {} failed: {}", remote(), cause.toString());
+    }
+  }
+}
