@@ -15,7 +15,7 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +149,7 @@ final class WebSocketConnection implements FrameHandler, Connection {
 
   @Override
   public void onError(Throwable cause, Callback callback) {
-    if (cause instanceof MessageTooLargeException) {
+    if (cause instanceof CloseException close && close.getStatusCode() == CloseStatus.MESSAGE_TOO_LARGE) {
       router.counters().oversizedMessages.increment();
     }
     LOG.debug("connection from {} failed: {}", remote(), cause.toString());

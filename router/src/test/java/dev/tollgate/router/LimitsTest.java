@@ -1,0 +1,105 @@
+package dev.tollgate.router;
+
+import static dev.tollgate.router.TestClient.assertError;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.Event;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.Publish;
+import dev.tollgate.protocol.Register;
+import dev.tollgate.protocol.Registered;
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.Subscribe;
+import dev.tollgate.protocol.Subscribed;
+import dev.tollgate.protocol.WampErrors;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+  @Test
+  void aMessageOverTheSizeLimitClosesWith1009() {
+    try (Router router = TestRouters.start(Map.of("limits.max-message-size", "1024"));
+        TestClient c = TestClient.connect(router, Serializer.JSON)) {
+      c.join("realm1");
+      c.sendText("[16,1,{},\"com.example\",[\"" + "x".repeat(2000) + "\"]]");
+      assertEquals(1009, c.awaitClose());
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().oversizedMessages() == 1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().sessionsClosed() == 1);
+    }
+  }
+
+  @Test
+  void subscriptionsAndRegistrationsPerSessionAreBounded() {
+    try (Router router = TestRouters.start(Map.of(
+            "limits.max-subscriptions-per-session", "2", "limits.max-registrations-per-session", "1"));
+        TestClient c = TestClient.connect(router, Serializer.JSON)) {
+      c.join("realm1");
+      c.send(new Subscribe(1, Map.of(), "a.one"));
+      long first = c.expect(Subscribed.class).subscriptionId();
+      c.send(new Subscribe(2, Map.of(), "a.two"));
+      c.expect(Subscribed.class);
+      c.send(new Subscribe(3, Map.of(), "a.three"));
+      ErrorMessage e = c.expect(ErrorMessage.class);
+      assertError(e, MessageCodes.SUBSCRIBE, 3, WampErrors.NOT_AUTHORIZED);
+      assertTrue(String.valueOf(e.payload().args()).contains("limits.max-subscriptions-per-session"));
+      c.send(new Subscribe(4, Map.of(), "a.one"));
+      assertEquals(first, c.expect(Subscribed.class).subscriptionId(), "subscribing again to a held topic is fine");
+      c.send(new Register(5, Map.of(), "p.one"));
+      c.expect(Registered.class);
+      c.send(new Register(6, Map.of(), "p.two"));
+      assertError(c.expect(ErrorMessage.class), MessageCodes.REGISTER, 6, WampErrors.NOT_AUTHORIZED);
+    }
+  }
+
+  @Test
+  void aSlowConsumerIsDisconnectedAndCountedWhileOthersReceiveEverything() {
+    try (Router router = TestRouters.start(Map.of(
+            "limits.outbound-queue-bytes", String.valueOf(1 << 20), "limits.outbound-queue-messages", "100000"));
+        TestClient slow = TestClient.connectNotReading(router, Serializer.JSON);
+        TestClient fast = TestClient.connect(router, Serializer.JSON);
+        TestClient pub = TestClient.connect(router, Serializer.JSON)) {
+      slow.join("realm1"); // the WELCOME is read before the client stops reading
+      fast.join("realm1");
+      pub.join("realm1");
+      slow.send(new Subscribe(1, Map.of(), "com.example.firehose"));
+      fast.send(new Subscribe(1, Map.of(), "com.example.firehose"));
+      fast.expect(Subscribed.class);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().eventsDelivered() == 0);
+
+      String chunk = "y".repeat(4096);
+      int batches = 60;
+      int perBatch = 100;
+      for (int b = 0; b < batches; b++) {
+        for (int i = 0; i < perBatch; i++) {
+          pub.send(new Publish(b * perBatch + i + 1, Map.of(), "com.example.firehose", Payload.of(List.of(b * perBatch + i, chunk))));
+        }
+        for (int i = 0; i < perBatch; i++) {
+          Event e = fast.expect(Event.class);
+          assertEquals(b * perBatch + i, ((Number) e.payload().args().get(0)).intValue(), "events arrive in order");
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> router.metrics().slowConsumerDisconnects() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> router.metrics().openConnections() == 2);
+      fast.expectNothing(100);
+    }
+  }
+
+  @Test
+  void aPeerThatSendsNothingNotEvenPongsIsClosedAfterTheIdleTimeout() {
+    try (Router router = TestRouters.start(Map.of("session.ping-interval", "100ms", "session.idle-timeout", "500ms"));
+        TestClient silent = TestClient.connectNotReading(router, Serializer.JSON);
+        TestClient alive = TestClient.connect(router, Serializer.JSON)) {
+      silent.join("realm1");
+      alive.join("realm1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().openConnections() == 1);
+      await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> !alive.isClosed());
+    }
+  }
+}
