@@ -99,11 +99,16 @@ export class Harness {
     if (this.options?.debug) console.error(`[${this.client}-interop]`, ...args);
   }
 
-  /** One check: passes if `condition` is true, otherwise fails the whole run. */
+  /**
+   * One check: passes if `condition` is true, otherwise fails the whole run
+   * with "<what>: expected <expected>, got <actual>". `expected` is a text
+   * shown as is; `actual` is the value that came.
+   */
   check(condition, what, expected, actual) {
     if (this.done) throw new Finished();
     if (!condition) {
-      this.fail(`${what}: expected ${describe(expected)}, got ${describe(actual)}`);
+      const expectedText = typeof expected === 'string' ? expected : describe(expected);
+      this.fail(`${what}: expected ${expectedText}, got ${describe(actual)}`);
     }
     this.checks += 1;
     this.debug(`ok ${this.checks}: ${what}`);
@@ -111,7 +116,7 @@ export class Harness {
 
   /** Deep-equality check of WAMP payload values (see deepEqual). */
   checkDeepEqual(actual, expected, what) {
-    this.check(deepEqual(actual, expected), what, expected, actual);
+    this.check(deepEqual(actual, expected), what, describe(expected), actual);
   }
 
   /** Prints the failure verdict and exits 1. Never returns. */
@@ -229,8 +234,8 @@ export function tappedWebSocketClass(tap) {
 }
 
 /**
- * Wraps a decode function so that every WAMP message received is seen by
- * the tap; used to see the router's GOODBYE reply.
+ * Called by the scripts' serializer wrappers with every decoded WAMP message
+ * received; remembers the router's GOODBYE. Returns the message unchanged.
  */
 export function tapDecoded(tap, message) {
   if (Array.isArray(message) && message[0] === WAMP_GOODBYE) {
@@ -250,16 +255,16 @@ export function checkNegotiated(h, tap, name, serializer) {
 export function checkLeftCleanly(h, tap, name, serializer) {
   h.check(Array.isArray(tap.goodbye) && GOODBYE_REPLY_REASONS.includes(tap.goodbye[2]),
     `session ${name}: router's GOODBYE reply to our GOODBYE`,
-    `[6, {}, "${GOODBYE_REPLY_REASONS[0]}"]`, tap.goodbye ?? 'no GOODBYE received');
-  h.check(tap.close !== null && tap.close.wasClean === true,
+    `[6, {...}, "${GOODBYE_REPLY_REASONS.join('" or "')}"]`, tap.goodbye ?? 'no GOODBYE');
+  h.check(tap.close?.wasClean === true,
     `session ${name}: WebSocket closed with a clean closing handshake`,
     'a close event with wasClean=true', tap.close ?? 'no close event');
   const wanted = serializer === 'json' ? 'text' : 'binary';
   const other = wanted === 'text' ? 'binary' : 'text';
-  h.check(tap.sent[wanted] > 0 && tap.sent[other] === 0,
+  h.check(tap.sent?.[wanted] > 0 && tap.sent?.[other] === 0,
     `session ${name}: frames sent by the client for wamp.2.${serializer}`,
     `only ${wanted} frames`, tap.sent);
-  h.check(tap.received[wanted] > 0 && tap.received[other] === 0,
+  h.check(tap.received?.[wanted] > 0 && tap.received?.[other] === 0,
     `session ${name}: frames received from the router for wamp.2.${serializer}`,
     `only ${wanted} frames`, tap.received);
 }

@@ -91,6 +91,27 @@ class CodecTest {
   }
 
   @Test
+  void optionsLeftUndefinedByJavaScriptClientsCountAsAbsent() {
+    Subscribe s = (Subscribe) json("[32,1,{\"match\":null},\"t\"]");
+    assertEquals(null, s.options().get("match"));
+    // msgpackr (wampy) writes undefined as fixext 1, type 0, data 0: [32, 1, {"match": undefined}, "t"]
+    byte[] msgpack = java.util.HexFormat.of().parseHex("942001" + "81a56d61746368d40000" + "a174");
+    Subscribe m = (Subscribe) Serializer.MSGPACK.codec().decode(ByteBuffer.wrap(msgpack));
+    assertEquals(true, m.options().containsKey("match"));
+    assertEquals(null, m.options().get("match"));
+    byte[] otherExtension = java.util.HexFormat.of().parseHex("942001" + "81a56d61746368d40501" + "a174");
+    assertThrows(ProtocolViolationException.class, () -> Serializer.MSGPACK.codec().decode(ByteBuffer.wrap(otherExtension)));
+  }
+
+  @Test
+  void wholeNumberFloatIdsFromJavaScriptEncodersAreAccepted() {
+    // cbor-x and msgpackr send integers of 2^32 and more as floats
+    Unsubscribe u = (Unsubscribe) json("[34,1,1099511627776.0]");
+    assertEquals(1L << 40, u.subscriptionId());
+    assertThrows(ProtocolViolationException.class, () -> json("[34,1,1.5]"));
+  }
+
+  @Test
   void looseUrisAcceptOroTopicsAndStrictOnesDoNot() {
     assertEquals(true, WampUris.isValid("oro/data/update", WampUris.Rules.LOOSE, false));
     assertEquals(true, WampUris.isValid("com.example.Topic-1", WampUris.Rules.LOOSE, false));

@@ -118,7 +118,8 @@ final class Options {
       MessageDecoder.Elements e, String section, Map<String, Object> values, Map<String, Rule> rules) {
     for (Map.Entry<String, Object> entry : values.entrySet()) {
       Rule rule = rules.get(entry.getKey());
-      if (rule != null && !rule.test().test(entry.getValue())) {
+      // JavaScript clients send options they left undefined as null: null means absent, for every option.
+      if (rule != null && entry.getValue() != null && !rule.test().test(entry.getValue())) {
         throw new ProtocolViolationException(
             e.message() + "." + section + "." + entry.getKey() + ": expected " + rule.expected() + " but was "
                 + Values.describe(entry.getValue()));

@@ -67,6 +67,10 @@ final class Values {
         if (o instanceof byte[]) {
           return o;
         }
+        if (o instanceof org.msgpack.jackson.dataformat.MessagePackExtensionType ext
+            && ext.getType() == 0 && java.util.Arrays.equals(ext.getData(), new byte[] {0})) {
+          return null; // msgpackr (wampy) encodes JavaScript's undefined as this extension: it means absent
+        }
         throw new IOException("unsupported embedded value " + (o == null ? "null" : o.getClass().getSimpleName()));
       }
       default:

@@ -1,0 +1,94 @@
+package dev.tollgate.compat;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.router.Router;
+import dev.tollgate.router.TestRouters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real third-party WAMP v2 clients from npm (autobahn-js and wampy), run by Node.js against a Tollgate started
+ * here, in every serializer: two sessions each, pub/sub and RPC, application errors and GOODBYE. The scripts and
+ * what they check are in {@code js/README.md}. The exact npm packages come from {@code js/package-lock.json}.
+ */
+class JavaScriptClientsInteropTest {
+  private static final Path JS = Path.of("js").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Router router;
+
+  @BeforeAll
+  static void installClientsAndStartRouter() throws Exception {
+    if (!Files.exists(JS.resolve("node_modules/.package-lock.json"))) {
+      // CI's .ci/run installs them first; a developer's `mvn verify` gets them here.
+      Result install = run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), 300);
+      assertEquals(0, install.exitCode, "npm ci failed in " + JS + ":\n" + install.stderr);
+    }
+    router = TestRouters.start();
+  }
+
+  @AfterAll
+  static void stopRouter() {
+    if (router != null) {
+      router.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @CsvSource({
+      "autobahn, json", "autobahn, msgpack", "autobahn, cbor",
+      "wampy, json", "wampy, msgpack", "wampy, cbor"})
+  void aThirdPartyClientCompletesPubSubAndRpcAgainstTollgate(String client, String serializer) throws Exception {
+    long closedBefore = router.metrics().sessionsClosed();
+    Result r = run(List.of("node", client + "-interop.mjs", "--url", router.uri().toString(), "--realm", "realm1",
+        "--serializer", serializer), 60);
+    String[] lines = r.stdout.strip().split("\n");
+    String verdict = lines[lines.length - 1];
+    assertEquals(0, r.exitCode, "the " + client + " client failed: " + verdict + "\nstderr:\n" + r.stderr);
+    JsonNode result = JSON.readTree(verdict);
+    assertTrue(result.path("ok").asBoolean(), verdict);
+    assertEquals(client, result.path("client").asText());
+    assertEquals(serializer, result.path("serializer").asText());
+    assertTrue(result.path("checks").asInt() >= 20, "too few checks ran: " + verdict);
+    // The script's two sessions left, and the router forgot them.
+    await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().sessionsClosed() == closedBefore + 2);
+    assertEquals(router.metrics().sessionsOpened(), router.metrics().sessionsClosed());
+  }
+
+  private record Result(int exitCode, String stdout, String stderr) {}
+
+  private static Result run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("js-client", ".out");
+    Path err = Files.createTempFile("js-client", ".err");
+    try {
+      Process p = new ProcessBuilder(new ArrayList<>(command))
+          .directory(JS.toFile())
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}
