@@ -90,7 +90,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
       for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
-        System.out.printf("%-40s %-10s %s%n", s.key() + "=" + s.defaultValue(), "", s.description());
+        System.out.printf("%-44s %s%n", s.key() + "=" + s.defaultValue(), s.description());
       }
     }
   }

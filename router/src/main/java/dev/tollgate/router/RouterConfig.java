@@ -127,7 +127,13 @@ public final class RouterConfig {
   }
 
   public WampUris.Rules uriRules() {
-    return WampUris.Rules.valueOf(get("uri.rules").toUpperCase(Locale.ROOT));
+    String rules = get("uri.rules");
+    for (WampUris.Rules r : WampUris.Rules.values()) {
+      if (r.name().equalsIgnoreCase(rules)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("expected loose or strict but was '" + rules + "'");
   }
 
   public Duration helloTimeout() {

@@ -1,0 +1,64 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigurationTest {
+
+  @Test
+  void aFileSetsValuesAndCommandLineFlagsOverrideThem(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("tollgate.properties");
+    Files.writeString(file, "server.port=9000\nrealms=realm1, oro\nsession.hello-timeout=250ms\n");
+    RouterConfig c = Main.configFrom(file, List.of("--server.port=9100", "--uri.rules=strict"));
+    assertEquals(9100, c.port());
+    assertEquals(List.of("realm1", "oro"), c.realms());
+    assertEquals(Duration.ofMillis(250), c.helloTimeout());
+    assertEquals(dev.tollgate.protocol.WampUris.Rules.STRICT, c.uriRules());
+    assertEquals("/ws", c.path(), "unset keys keep their defaults");
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedNamingTheKnownOnes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Main.configFrom(null, List.of("--server.prot=9000")));
+    assertTrue(e.getMessage().startsWith("unknown setting 'server.prot'; known settings: server.host, server.port"),
+        e.getMessage());
+  }
+
+  @Test
+  void aBadValueIsRefusedNamingTheSettingAndWhatWasExpected() {
+    assertEquals("setting server.port=70000: expected 0 to 65535 but was 70000",
+        assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().with("server.port", "70000")).getMessage());
+    assertEquals("setting session.idle-timeout=soon: expected a duration such as 250ms, 10s, 5m but was 'soon'",
+        assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().with("session.idle-timeout", "soon")).getMessage());
+    assertEquals("setting uri.rules=fuzzy: expected loose or strict but was 'fuzzy'",
+        assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().with("uri.rules", "fuzzy")).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Main.configFrom(null, List.of("server.port=1")));
+  }
+
+  @Test
+  void everySettingHasADefaultThatValidates() {
+    RouterConfig defaults = RouterConfig.defaults();
+    for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
+      assertEquals(s.defaultValue(), defaults.get(s.key()));
+      assertTrue(!s.description().isBlank(), s.key());
+    }
+  }
+
+  @Test
+  void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
+      String row = "| `" + s.key() + "` | `" + s.defaultValue() + "` | " + s.description() + " |";
+      assertTrue(readme.contains(row), "README.md lacks or misstates: " + row);
+    }
+  }
+}
