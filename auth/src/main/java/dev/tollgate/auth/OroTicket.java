@@ -1,0 +1,66 @@
+package dev.tollgate.auth;
+
+import dev.tollgate.auth.internal.Php;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * An OroPlatform WebSocket ticket: {@code base64(digest ";" username ";" nonce ";" created)}, where {@code digest}
+ * is Symfony's MessageDigestPasswordHasher (SHA-512, 5000 iterations, Base64) over
+ * {@code nonce "|" created "|" password} salted with the application secret. {@code password} is the user's stored
+ * password hash, or the secret itself for an anonymous ticket (empty username).
+ *
+ * <p>The digest is a credential: {@link #toString()} leaves it out.
+ */
+public record OroTicket(String digest, String username, String nonce, String created) {
+  static final int ITERATIONS = 5000;
+
+  public boolean isAnonymous() {
+    return username.isEmpty();
+  }
+
+  /** The ticket as it travels: standard Base64 with padding, as PHP's base64_encode writes it. */
+  public String encode() {
+    String plain = digest + ";" + username + ";" + nonce + ";" + created;
+    return Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads a ticket as Oro does: PHP's lenient base64_decode (characters outside the alphabet are skipped), then the
+   * first four {@code ;}-separated fields. Empty when there are fewer than four.
+   */
+  public static Optional<OroTicket> decode(String ticket) {
+    String plain = new String(Php.base64DecodeLenient(ticket), StandardCharsets.UTF_8);
+    String[] fields = plain.split(";", -1);
+    if (fields.length < 4) {
+      return Optional.empty();
+    }
+    return Optional.of(new OroTicket(fields[0], fields[1], fields[2], fields[3]));
+  }
+
+  /** The digest Oro computes for these fields and this password. Deliberately slow: about 5000 SHA-512 rounds. */
+  static String digest(TicketSecret secret, String nonce, String created, String password) {
+    byte[] salted = secret.salt(nonce + "|" + created + "|" + password).getBytes(StandardCharsets.UTF_8);
+    MessageDigest sha512;
+    try {
+      sha512 = MessageDigest.getInstance("SHA-512");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-512", e);
+    }
+    byte[] d = sha512.digest(salted);
+    for (int i = 1; i < ITERATIONS; i++) {
+      sha512.update(d);
+      sha512.update(salted);
+      d = sha512.digest();
+    }
+    return Base64.getEncoder().encodeToString(d);
+  }
+
+  @Override
+  public String toString() {
+    return "OroTicket[username=" + username + ", nonce=" + nonce + ", created=" + created + "]";
+  }
+}
