@@ -1,0 +1,47 @@
+package dev.tollgate.auth;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One authorization rule: in {@code realm} (or {@code *}), sessions of {@code role} (or {@code *}, any role) may do
+ * {@code actions} on the URIs that {@code pattern} matches under {@code match}. An empty action set denies.
+ *
+ * <p>The pattern may hold {@code {authid}}, {@code {authrole}} and {@code {user_id}}, replaced by the session's own
+ * values, so per-user topics such as {@code oro/reminder_remind/{user_id}} are one rule. A rule whose placeholder
+ * the session has no value for (an anonymous session's {@code {user_id}}) does not apply to it.
+ */
+public record Rule(long id, String realm, String role, String pattern, Match match, Set<Action> actions, String note) {
+  /** How a pattern matches a URI. */
+  public enum Match {
+    /** The whole URI. */
+    EXACT,
+    /** The URI starts with the pattern; the longest matching prefix is the most specific. */
+    PREFIX,
+    /** WAMP wildcard: same number of '.'-separated components, an empty component matching any. */
+    WILDCARD;
+
+    public static Match parse(String text) {
+      try {
+        return valueOf(text.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown match policy '" + text + "'; use exact, prefix or wildcard");
+      }
+    }
+
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public Rule {
+    actions = Set.copyOf(actions);
+    if (pattern == null) {
+      throw new IllegalArgumentException("pattern == null");
+    }
+  }
+
+  public static Rule of(String realm, String role, String pattern, Match match, Set<Action> actions, String note) {
+    return new Rule(0, realm, role, pattern, match, actions, note);
+  }
+}

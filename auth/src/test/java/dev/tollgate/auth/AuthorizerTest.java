@@ -1,0 +1,76 @@
+package dev.tollgate.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AuthorizerTest {
+  private static final Authorizer ORO = new Authorizer(OroPreset.rules());
+  private static final Authorizer.Subject USER_42 = new Authorizer.Subject("realm1", List.of("user"), "john", 42L);
+  private static final Authorizer.Subject BACKEND = new Authorizer.Subject("realm1", List.of("backend"), "anonymous-1", null);
+  private static final Authorizer.Subject NOBODY = new Authorizer.Subject("realm1", List.of("anonymous"), "7", null);
+
+  @Test
+  void theOroPresetLetsAnyoneSubscribeToTheSharedTopics() {
+    for (String topic : List.of("oro/ping", "oro/data/update", "oro/maintenance", "oro/outdated_user_page", "oro/message_queue_heartbeat")) {
+      assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, topic).allowed(), topic);
+      assertTrue(ORO.decide(NOBODY, Action.SUBSCRIBE, topic).allowed(), topic);
+      assertFalse(ORO.decide(USER_42, Action.PUBLISH, topic).allowed(), "users never publish: " + topic);
+    }
+  }
+
+  @Test
+  void perUserTopicsAreOnlyForTheirOwnUser() {
+    assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/email_event/42/1").allowed());
+    assertFalse(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/email_event/43/1").allowed());
+    assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/reminder_remind/42").allowed());
+    assertFalse(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/reminder_remind/420").allowed());
+    assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/imap_sync_fail/42").allowed());
+    assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/imap_sync_fail/*").allowed());
+    assertTrue(ORO.decide(USER_42, Action.SUBSCRIBE, "oro/attribute_import/42/7").allowed());
+    assertFalse(ORO.decide(NOBODY, Action.SUBSCRIBE, "oro/reminder_remind/42").allowed(), "no user, no user_id");
+  }
+
+  @Test
+  void theBackendPublishesAndCallsEverywhereButNeverSubscribes() {
+    assertTrue(ORO.decide(BACKEND, Action.PUBLISH, "oro/data/update").allowed());
+    assertTrue(ORO.decide(BACKEND, Action.PUBLISH, "oro/email_event/42/1").allowed());
+    assertTrue(ORO.decide(BACKEND, Action.CALL, "sample/sum").allowed());
+    assertFalse(ORO.decide(BACKEND, Action.SUBSCRIBE, "oro/ping").allowed());
+    assertFalse(ORO.decide(BACKEND, Action.REGISTER, "sample/sum").allowed());
+  }
+
+  @Test
+  void exactBeatsPrefixBeatsWildcardAndTheLongestPrefixWins() {
+    Authorizer a = new Authorizer(List.of(
+        Rule.of("*", "r", "com.app.", Rule.Match.PREFIX, EnumSet.of(Action.PUBLISH), "broad"),
+        Rule.of("*", "r", "com.app.secret.", Rule.Match.PREFIX, EnumSet.noneOf(Action.class), "deny the secret area"),
+        Rule.of("*", "r", "com.app.secret.open", Rule.Match.EXACT, EnumSet.of(Action.PUBLISH), "but this one"),
+        Rule.of("*", "r", "com..status", Rule.Match.WILDCARD, EnumSet.of(Action.SUBSCRIBE), "any app's status")));
+    Authorizer.Subject r = new Authorizer.Subject("realm1", List.of("r"), "x", null);
+    assertTrue(a.decide(r, Action.PUBLISH, "com.app.news").allowed());
+    Authorizer.Decision secret = a.decide(r, Action.PUBLISH, "com.app.secret.plans");
+    assertFalse(secret.allowed());
+    assertEquals("deny the secret area", secret.decidedBy().note());
+    assertTrue(a.decide(r, Action.PUBLISH, "com.app.secret.open").allowed());
+    assertTrue(a.decide(r, Action.SUBSCRIBE, "com.other.status").allowed());
+    assertFalse(a.decide(r, Action.SUBSCRIBE, "com.app.status").allowed(), "the prefix rule is more specific");
+    Authorizer.Decision none = a.decide(r, Action.CALL, "org.elsewhere");
+    assertFalse(none.allowed());
+    assertNull(none.decidedBy(), "default deny");
+  }
+
+  @Test
+  void realmAndAuthidPlaceholdersNarrowRules() {
+    Authorizer a = new Authorizer(List.of(
+        Rule.of("oro", "*", "private.{authid}", Rule.Match.EXACT, EnumSet.of(Action.SUBSCRIBE), null)));
+    assertTrue(a.decide(new Authorizer.Subject("oro", List.of("user"), "ann", 1L), Action.SUBSCRIBE, "private.ann").allowed());
+    assertFalse(a.decide(new Authorizer.Subject("oro", List.of("user"), "bob", 2L), Action.SUBSCRIBE, "private.ann").allowed());
+    assertFalse(a.decide(new Authorizer.Subject("other", List.of("user"), "ann", 1L), Action.SUBSCRIBE, "private.ann").allowed());
+  }
+}
