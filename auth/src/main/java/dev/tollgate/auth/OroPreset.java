@@ -14,6 +14,11 @@ import java.util.Set;
 public final class OroPreset {
   private OroPreset() {}
 
+  /** The {@code open} preset, for trying Tollgate out: every session may do everything. Never for production. */
+  public static List<Rule> openRules() {
+    return List.of(Rule.of("*", "*", "", PREFIX, EnumSet.allOf(Action.class), "open preset: everyone may do everything"));
+  }
+
   private static final Set<Action> SUBSCRIBE = EnumSet.of(Action.SUBSCRIBE);
 
   public static List<Rule> rules() {

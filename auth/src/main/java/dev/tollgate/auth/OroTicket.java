@@ -41,6 +41,14 @@ public record OroTicket(String digest, String username, String nonce, String cre
     return Optional.of(new OroTicket(fields[0], fields[1], fields[2], fields[3]));
   }
 
+  /**
+   * The {@code ticket} parameter of a raw URL query, decoded as PHP's parse_str does ('+' is a space), as Oro reads
+   * it; empty when absent.
+   */
+  public static Optional<String> queryParameter(String rawQuery) {
+    return Optional.ofNullable(Php.parseQuery(rawQuery).get("ticket"));
+  }
+
   /** The digest Oro computes for these fields and this password. Deliberately slow: about 5000 SHA-512 rounds. */
   static String digest(TicketSecret secret, String nonce, String created, String password) {
     byte[] salted = secret.salt(nonce + "|" + created + "|" + password).getBytes(StandardCharsets.UTF_8);

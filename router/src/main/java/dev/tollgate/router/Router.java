@@ -1,6 +1,9 @@
 package dev.tollgate.router;
 
 import dev.tollgate.router.internal.RouterCore;
+import dev.tollgate.router.internal.Security;
+import dev.tollgate.router.internal.TicketEndpoint;
+import dev.tollgate.router.internal.UrlTicketHandler;
 import dev.tollgate.router.internal.WampNegotiator;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -31,13 +34,15 @@ public final class Router implements AutoCloseable {
   private final ServerConnector connector;
   private final RouterCore core;
   private final RouterConfig config;
+  private final Security security;
 
-  private Router(RouterConfig config) {
+  private Router(RouterConfig config, Security security) {
     this.config = config;
+    this.security = security;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("tollgate");
     this.server = new Server(threads);
-    this.core = new RouterCore(config, server.getThreadPool(), server.getScheduler());
+    this.core = new RouterCore(config, server.getThreadPool(), server.getScheduler(), security);
 
     this.connector = new ServerConnector(server);
     connector.setHost(config.host());
@@ -45,17 +50,25 @@ public final class Router implements AutoCloseable {
     connector.setAcceptQueueSize(config.acceptQueue());
     server.addConnector(connector);
 
+    // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
     upgrade.addMapping(config.path(), new WampNegotiator(core));
-    upgrade.setHandler(new NotAnUpgrade(config.path()));
-    server.setHandler(upgrade);
+    upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config.path())));
+    server.setHandler(new UrlTicketHandler(core, upgrade));
     server.setStopTimeout(1_000);
   }
 
   /** Binds and starts a router; fails if the port cannot be bound. */
   public static Router start(RouterConfig config) throws Exception {
-    Router router = new Router(config);
-    router.server.start();
+    Security security = Security.open(config);
+    Router router;
+    try {
+      router = new Router(config, security);
+      router.server.start();
+    } catch (Exception e) {
+      security.close();
+      throw e;
+    }
     router.core.start();
     LOG.info("Tollgate listening on {} (realms {})", router.uri(), config.realms());
     return router;
@@ -95,6 +108,7 @@ public final class Router implements AutoCloseable {
         LOG.info("shutdown: {} connection(s) did not answer GOODBYE in time and were aborted", aborted);
       }
       server.stop();
+      security.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

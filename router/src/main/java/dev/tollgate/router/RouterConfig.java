@@ -42,7 +42,33 @@ public final class RouterConfig {
           new Setting("limits.outbound-queue-bytes", "4194304",
               "Bytes queued to one receiver; past it the receiver is disconnected as a slow consumer."),
           new Setting("limits.outbound-queue-messages", "10000",
-              "Messages queued to one receiver; past it the receiver is disconnected as a slow consumer."));
+              "Messages queued to one receiver; past it the receiver is disconnected as a slow consumer."),
+          new Setting("data.dir", "data", "Directory of Tollgate's own files: the H2 database tollgate.mv.db."),
+          new Setting("db.url", "", "JDBC URL of Tollgate's H2 database; empty means the file under data.dir."),
+          new Setting("auth.secret", "",
+              "The application secret that salts tickets (Oro's kernel.secret); empty disables tickets."),
+          new Setting("auth.ticket-ttl", "300s", "How long a ticket lives (inclusive)."),
+          new Setting("auth.ticket-future-tolerance", "30s",
+              "How far in the future a ticket's date may be (inclusive); 0s as in Oro up to 5.0.3."),
+          new Setting("auth.anonymous-ticket-role", "backend", "Role of a session holding an anonymous ticket."),
+          new Setting("auth.allow-anonymous", "true", "Whether a session without any ticket may join, as role auth.anonymous-role."),
+          new Setting("auth.anonymous-role", "anonymous", "Role of a session without a ticket."),
+          new Setting("auth.failure-limit", "10", "Failed authentications from one address before it is refused for a while."),
+          new Setting("auth.failure-window", "60s", "Window in which auth.failure-limit failures count."),
+          new Setting("auth.failure-block", "60s", "How long an address past auth.failure-limit is refused."),
+          new Setting("auth.nonce-capacity", "200000", "Accepted tickets remembered at once to refuse replays; past it, tickets are refused."),
+          new Setting("auth.ticket-path", "/sync/ticket", "HTTP path where a user POSTs Basic credentials to get a ticket."),
+          new Setting("users.source", "h2", "Where users come from: h2 (Tollgate's database) or jdbc (another database, read-only)."),
+          new Setting("users.jdbc.url", "", "JDBC URL of the external user database (users.source=jdbc)."),
+          new Setting("users.jdbc.user", "", "Database user for users.jdbc.url."),
+          new Setting("users.jdbc.password", "", "Database password for users.jdbc.url."),
+          new Setting("users.jdbc.query-by-username", "SELECT id, username, email, password, enabled FROM oro_user WHERE username = ?",
+              "Query returning id, username, email, password hash, enabled for a username."),
+          new Setting("users.jdbc.query-by-email", "SELECT id, username, email, password, enabled FROM oro_user WHERE email = ?",
+              "Query returning the same columns for an e-mail."),
+          new Setting("users.jdbc.role", "user", "Role of every user from the external database."),
+          new Setting("rules.preset", "oro",
+              "Rules loaded once into a new database: oro, open (everyone may do everything; for trying out) or none."));
 
   private static final Set<String> KEYS = keys();
 
@@ -168,6 +194,58 @@ public final class RouterConfig {
     return integer("limits.outbound-queue-messages");
   }
 
+  public java.nio.file.Path dataDir() {
+    return java.nio.file.Path.of(get("data.dir"));
+  }
+
+  /** The JDBC URL of Tollgate's database: db.url, or the file under data.dir. */
+  public String databaseUrl() {
+    String url = get("db.url");
+    return url.isEmpty() ? dev.tollgate.auth.Database.fileUrl(dataDir()) : url;
+  }
+
+  /** The ticket secret, or null when tickets are disabled. Refuses a secret Oro could never use. */
+  public dev.tollgate.auth.TicketSecret ticketSecret() {
+    String secret = get("auth.secret");
+    return secret.isEmpty() ? null : dev.tollgate.auth.TicketSecret.of(secret);
+  }
+
+  public Duration ticketTtl() {
+    return duration("auth.ticket-ttl");
+  }
+
+  public Duration ticketFutureTolerance() {
+    return duration("auth.ticket-future-tolerance");
+  }
+
+  public boolean allowAnonymous() {
+    return bool("auth.allow-anonymous");
+  }
+
+  public int authFailureLimit() {
+    return integer("auth.failure-limit");
+  }
+
+  public Duration authFailureWindow() {
+    return duration("auth.failure-window");
+  }
+
+  public Duration authFailureBlock() {
+    return duration("auth.failure-block");
+  }
+
+  public int nonceCapacity() {
+    return integer("auth.nonce-capacity");
+  }
+
+  private boolean bool(String key) {
+    String v = get(key);
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException("expected true or false but was '" + v + "'");
+  }
+
   private void validate() {
     for (Setting s : SETTINGS) {
       String key = s.key();
@@ -177,7 +255,26 @@ public final class RouterConfig {
           case "server.accept-queue", "server.output-buffer-size", "limits.max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
-          case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout" -> {
+          case "auth.allow-anonymous" -> bool(key);
+          case "auth.secret" -> ticketSecret();
+          case "auth.failure-limit", "auth.nonce-capacity" -> range(key, integer(key), 1, Integer.MAX_VALUE);
+          case "users.source" -> {
+            if (!get(key).equals("h2") && !get(key).equals("jdbc")) {
+              throw new IllegalArgumentException("expected h2 or jdbc");
+            }
+          }
+          case "rules.preset" -> {
+            if (!java.util.Set.of("oro", "open", "none").contains(get(key))) {
+              throw new IllegalArgumentException("expected oro, open or none");
+            }
+          }
+          case "auth.ticket-path" -> {
+            if (!get(key).startsWith("/") || get(key).equals(path())) {
+              throw new IllegalArgumentException("must start with / and differ from server.path");
+            }
+          }
+          case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
+              "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.failure-block" -> {
             if (duration(key).isNegative()) {
               throw new IllegalArgumentException("must not be negative");
             }
@@ -196,7 +293,8 @@ public final class RouterConfig {
           default -> {}
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("setting " + key + "=" + values.get(key) + ": " + e.getMessage(), e);
+        String shown = key.endsWith("secret") || key.endsWith("password") ? "(hidden)" : values.get(key);
+        throw new IllegalArgumentException("setting " + key + "=" + shown + ": " + e.getMessage(), e);
       }
     }
     if (idleTimeout().isZero()) {
@@ -249,8 +347,11 @@ public final class RouterConfig {
     return keys;
   }
 
+  /** The settings, with secrets and passwords hidden. */
   @Override
   public String toString() {
-    return values.toString();
+    Map<String, String> shown = new LinkedHashMap<>(values);
+    shown.replaceAll((k, v) -> (k.endsWith("secret") || k.endsWith("password")) && !v.isEmpty() ? "(hidden)" : v);
+    return shown.toString();
   }
 }

@@ -23,4 +23,10 @@ public interface RouterMetrics {
 
   /** WebSocket connections open right now, WAMP session or not. */
   long openConnections();
+
+  /** Tickets and passwords refused. */
+  long authenticationFailures();
+
+  /** Authentication attempts refused at once because their address failed too often. */
+  long authenticationsThrottled();
 }

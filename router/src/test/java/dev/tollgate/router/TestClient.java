@@ -46,6 +46,11 @@ public final class TestClient implements AutoCloseable {
     this.ws = b.buildAsync(uri, new Listener()).join();
   }
 
+  /** Connects to any URL, e.g. the router's with {@code ?ticket=…}. */
+  public static TestClient connect(URI uri, Serializer serializer) {
+    return new TestClient(uri, serializer, List.of(serializer.subprotocol()), true);
+  }
+
   public static TestClient connect(Router router, Serializer serializer) {
     return new TestClient(router.uri(), serializer, List.of(serializer.subprotocol()), true);
   }
@@ -63,10 +68,13 @@ public final class TestClient implements AutoCloseable {
     return ws.getSubprotocol();
   }
 
+  /** The four client roles, as HELLO.Details.roles. */
+  public static final Map<String, Object> ROLES = Map.of(
+      "publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of());
+
   /** HELLO with the four client roles, and the WELCOME that must answer it. */
   public Welcome join(String realm) {
-    send(new Hello(realm, Map.of("roles", Map.of(
-        "publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()))));
+    send(new Hello(realm, Map.of("roles", ROLES)));
     return expect(Welcome.class);
   }
 

@@ -6,13 +6,27 @@ import java.util.Map;
 public final class TestRouters {
   private TestRouters() {}
 
+  private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A new in-memory database for one test router; tests may open the same URL to change users and rules. */
+  public static String newDatabaseUrl() {
+    return "jdbc:h2:mem:tollgate-test-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+  }
+
+  /** Settings changed from the defaults for every test router: loopback, a free port, a fresh database, open rules. */
+  public static RouterConfig config(Map<String, String> settings) {
+    return RouterConfig.defaults()
+        .with("server.host", "127.0.0.1")
+        .with("server.port", "0")
+        .with("server.shutdown-grace", "500ms")
+        .with("db.url", newDatabaseUrl())
+        .with("rules.preset", "open")
+        .with(settings);
+  }
+
   public static Router start(Map<String, String> settings) {
     try {
-      return Router.start(RouterConfig.defaults()
-          .with("server.host", "127.0.0.1")
-          .with("server.port", "0")
-          .with("server.shutdown-grace", "500ms")
-          .with(settings));
+      return Router.start(config(settings));
     } catch (Exception e) {
       throw new IllegalStateException("test router did not start", e);
     }

@@ -25,6 +25,9 @@ interface Connection {
   /** Closes the transport with a WebSocket close code and reason, after what is already queued. */
   void close(int closeCode, String reason);
 
-  /** The peer's address, for logs. */
+  /** The peer's address and port, for logs. */
   String remote();
+
+  /** The peer's IP address, which authentication failures are counted by. */
+  String remoteAddress();
 }

@@ -47,4 +47,19 @@ public final class Counters implements RouterMetrics {
   public long openConnections() {
     return openConnections.sum();
   }
+
+  /** Set once by the router: the failure counters live with the throttle. */
+  volatile AuthFailures authFailures;
+
+  @Override
+  public long authenticationFailures() {
+    AuthFailures f = authFailures;
+    return f == null ? 0 : f.failures.sum();
+  }
+
+  @Override
+  public long authenticationsThrottled() {
+    AuthFailures f = authFailures;
+    return f == null ? 0 : f.refusedWhileBlocked.sum();
+  }
 }

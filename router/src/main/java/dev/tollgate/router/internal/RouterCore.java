@@ -18,15 +18,20 @@ public final class RouterCore {
   private final Executor executor;
   private final Scheduler scheduler;
   private final Counters counters = new Counters();
+  private final Security security;
   private final Map<String, Realm> realms = new ConcurrentHashMap<>();
   private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
   /** Session ids in use, across realms: ids are global scope, so no two live sessions share one. */
   private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
   private volatile Scheduler.Task sweep;
+  private volatile Scheduler.Task refresh;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterCore.class);
 
-  public RouterCore(RouterConfig config, Executor executor, Scheduler scheduler) {
+  public RouterCore(RouterConfig config, Executor executor, Scheduler scheduler, Security security) {
     this.config = config;
+    this.security = security;
+    counters.authFailures = security.failures();
     this.executor = executor;
     this.scheduler = scheduler;
     Ids.Sequence subscriptionIds = new Ids.Sequence();
@@ -45,6 +50,10 @@ public final class RouterCore {
 
   public Counters counters() {
     return counters;
+  }
+
+  Security security() {
+    return security;
   }
 
   Executor executor() {
@@ -86,11 +95,50 @@ public final class RouterCore {
     return shuttingDown;
   }
 
-  /** Starts the liveness sweep: PING to quiet connections, close for silent ones. */
+  /** Starts the periodic work: the liveness sweep, and the check for changed rules and users. */
   public void start() {
+    scheduleRefresh();
     long interval = config.pingInterval().isZero() ? config.idleTimeout().toMillis() : config.pingInterval().toMillis();
     long period = Math.max(100, Math.min(interval, config.idleTimeout().toMillis()) / 2);
     scheduleSweep(period);
+  }
+
+  /** Every second: new rules apply to the next action of every session; changed users' sessions follow. */
+  private void scheduleRefresh() {
+    refresh = scheduler.schedule(() -> {
+      security.offload(() -> {
+        try {
+          if (security.refresh()) {
+            refreshIdentities();
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("reading rules and users failed: {}", e.toString());
+        }
+        return null;
+      }, null).whenComplete((x, e) -> {
+        if (!shuttingDown) {
+          scheduleRefresh();
+        }
+      });
+    }, 1, TimeUnit.SECONDS);
+  }
+
+  /** Sessions of users re-read their user: new roles take effect, a removed or disabled user's sessions end. */
+  private void refreshIdentities() {
+    Map<String, java.util.Optional<dev.tollgate.auth.User>> seen = new java.util.HashMap<>();
+    for (WebSocketConnection c : connections) {
+      RouterSession s = c.session();
+      Identity id = s.identity();
+      if (id == null || id.userId() == null) {
+        continue;
+      }
+      var user = seen.computeIfAbsent(id.authid(), name -> security.users().find(name));
+      if (user.isEmpty() || !user.get().enabled()) {
+        s.kill("user '" + id.authid() + "' was removed or disabled");
+      } else if (!user.get().roles().isEmpty() && !user.get().roles().equals(id.roles())) {
+        s.changeRoles(user.get().roles());
+      }
+    }
   }
 
   private void scheduleSweep(long periodMillis) {
@@ -114,9 +162,10 @@ public final class RouterCore {
    */
   public int shutdown() throws InterruptedException {
     shuttingDown = true;
-    Scheduler.Task s = sweep;
-    if (s != null) {
-      s.cancel();
+    for (Scheduler.Task t : new Scheduler.Task[] {sweep, refresh}) {
+      if (t != null) {
+        t.cancel();
+      }
     }
     for (WebSocketConnection c : connections) {
       c.session().shutdown();

@@ -1,6 +1,9 @@
 package dev.tollgate.router.internal;
 
+import dev.tollgate.auth.Action;
 import dev.tollgate.protocol.Abort;
+import dev.tollgate.protocol.Authenticate;
+import dev.tollgate.protocol.Challenge;
 import dev.tollgate.protocol.Call;
 import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.ErrorMessage;
@@ -25,7 +28,9 @@ import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.WampUris;
 import dev.tollgate.protocol.Welcome;
 import dev.tollgate.protocol.Yield;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -44,6 +49,8 @@ final class RouterSession {
   enum State {
     /** Waiting for HELLO. */
     ESTABLISHING,
+    /** CHALLENGE sent, waiting for AUTHENTICATE (or checking it). */
+    CHALLENGING,
     ESTABLISHED,
     /** The router sent GOODBYE and waits for the peer's. */
     CLOSING,
@@ -55,8 +62,13 @@ final class RouterSession {
   private volatile State state = State.ESTABLISHING;
   private volatile long id;
   private volatile Realm realm;
-  private volatile String authid;
-  private volatile String authrole;
+  private volatile Identity identity;
+  /** Who the upgrade request's ticket proved the peer to be; used at every HELLO on this transport. */
+  private final Identity urlIdentity;
+  private Hello pendingHello;
+  /** Authorization decisions of this session, valid for {@link #decisionsOf}; only the inbound thread uses it. */
+  private final Map<String, Boolean> decisions = new java.util.HashMap<>();
+  private dev.tollgate.auth.Authorizer decisionsOf;
 
   /** Subscriptions and registrations this session holds, by id; for limits and for cleanup when it leaves. */
   final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
@@ -67,9 +79,10 @@ final class RouterSession {
   final Map<Long, Dealer.PendingCall> invocationsInFlight = new ConcurrentHashMap<>();
   final Ids.Sequence invocationIds = new Ids.Sequence();
 
-  RouterSession(RouterCore router, Connection connection) {
+  RouterSession(RouterCore router, Connection connection, Identity urlIdentity) {
     this.router = router;
     this.connection = connection;
+    this.urlIdentity = urlIdentity;
   }
 
   long id() {
@@ -77,11 +90,16 @@ final class RouterSession {
   }
 
   String authid() {
-    return authid;
+    return identity.authid();
   }
 
   String authrole() {
-    return authrole;
+    return identity.authrole();
+  }
+
+  /** Null until the session joins. */
+  Identity identity() {
+    return identity;
   }
 
   Connection connection() {
@@ -93,27 +111,43 @@ final class RouterSession {
     return state == State.CLOSED || realm == null;
   }
 
-  void onMessage(WampMessage message) {
+  /**
+   * Handles one message. Returns null when done, or a future when the session waits for a slow check (a ticket);
+   * the connection reads the next message only once it completes.
+   */
+  CompletableFuture<Void> onMessage(WampMessage message) {
     State s = state;
     if (s == State.CLOSED) {
-      return;
+      return null;
     }
     if (message instanceof Hello hello) {
       if (s != State.ESTABLISHING) {
         protocolViolation("HELLO received in an established session");
-        return;
+        return null;
       }
-      join(hello);
-      return;
+      hello(hello);
+      return null;
     }
     if (s == State.ESTABLISHING) {
       protocolViolation("expected HELLO but was " + MessageCodes.name(message.code()));
-      return;
+      return null;
+    }
+    if (s == State.CHALLENGING) {
+      if (message instanceof Authenticate authenticate) {
+        return authenticate(authenticate);
+      }
+      if (message instanceof Abort) {
+        state = State.CLOSED;
+        connection.close(1000, null);
+        return null;
+      }
+      protocolViolation("expected AUTHENTICATE but was " + MessageCodes.name(message.code()));
+      return null;
     }
     if (message instanceof Abort) {
       leave();
       connection.close(1000, null);
-      return;
+      return null;
     }
     if (message instanceof Goodbye) {
       if (s == State.CLOSING) {
@@ -124,22 +158,24 @@ final class RouterSession {
         state = State.ESTABLISHING;
         connection.send(new Goodbye(Map.of(), WampErrors.CLOSE_GOODBYE_AND_OUT));
       }
-      return;
+      return null;
     }
     if (s == State.CLOSING) {
-      return; // after our GOODBYE, the spec says to ignore everything but the peer's GOODBYE
+      return null; // after our GOODBYE, the spec says to ignore everything but the peer's GOODBYE
     }
     try {
       handleEstablished(message);
     } catch (RequestErrorException e) {
       replyError(message, e);
     }
+    return null;
   }
 
   private void handleEstablished(WampMessage message) {
     Realm r = realm;
     if (message instanceof Publish p) {
       checkUri(p.topic(), "topic");
+      authorize(Action.PUBLISH, p.topic());
       long publication = r.broker().publish(this, p);
       if (Boolean.TRUE.equals(p.options().get("acknowledge"))) {
         connection.send(new Published(p.requestId(), publication));
@@ -147,6 +183,7 @@ final class RouterSession {
     } else if (message instanceof Subscribe sub) {
       checkUri(sub.topic(), "topic");
       checkMatchPolicy(sub.options());
+      authorize(Action.SUBSCRIBE, sub.topic());
       long subscription = r.broker().subscribe(this, sub.topic());
       connection.send(new Subscribed(sub.requestId(), subscription));
     } else if (message instanceof Unsubscribe u) {
@@ -154,10 +191,12 @@ final class RouterSession {
       connection.send(new Unsubscribed(u.requestId()));
     } else if (message instanceof Call c) {
       checkUri(c.procedure(), "procedure");
+      authorize(Action.CALL, c.procedure());
       r.dealer().call(this, c);
     } else if (message instanceof Register reg) {
       checkUri(reg.procedure(), "procedure");
       checkMatchPolicy(reg.options());
+      authorize(Action.REGISTER, reg.procedure());
       Object invoke = reg.options().get("invoke");
       if (invoke != null && !"single".equals(invoke)) {
         throw new RequestErrorException(
@@ -181,7 +220,8 @@ final class RouterSession {
     }
   }
 
-  private void join(Hello hello) {
+  /** HELLO: an identity from the URL's ticket, a CHALLENGE for the ticket method, or anonymous if allowed. */
+  private void hello(Hello hello) {
     Realm r = router.realm(hello.realm());
     if (r == null) {
       connection.sendAndClose(
@@ -192,10 +232,59 @@ final class RouterSession {
       protocolViolation("HELLO.Details.roles: expected a dict naming at least one role");
       return;
     }
+    if (urlIdentity != null) {
+      join(r, urlIdentity);
+      return;
+    }
+    List<?> methods = hello.details().get("authmethods") instanceof List<?> l ? l : List.of();
+    Security security = router.security();
+    if (methods.contains("ticket") && security.ticketsEnabled()) {
+      pendingHello = hello;
+      state = State.CHALLENGING;
+      connection.send(new Challenge("ticket", Map.of()));
+    } else if ((methods.isEmpty() || methods.contains("anonymous")) && router.config().allowAnonymous()) {
+      join(r, new Identity(null, List.of(router.config().get("auth.anonymous-role")), "anonymous", "static", null));
+    } else {
+      String offered = security.ticketsEnabled() ? (router.config().allowAnonymous() ? "ticket, anonymous" : "ticket")
+          : (router.config().allowAnonymous() ? "anonymous" : "none");
+      state = State.CLOSED;
+      connection.sendAndClose(new Abort(Map.of("message", "no acceptable authentication method in " + methods
+          + "; this router offers: " + offered), WampErrors.NO_AUTH_METHOD));
+    }
+  }
+
+  /** AUTHENTICATE for the ticket method: the signature is an Oro ticket, checked off the I/O threads. */
+  private CompletableFuture<Void> authenticate(Authenticate authenticate) {
+    Hello hello = pendingHello;
+    pendingHello = null;
+    return router.security().verifyTicket(authenticate.signature(), connection.remoteAddress()).thenAccept(outcome -> {
+      if (state != State.CHALLENGING) {
+        return; // the transport went away meanwhile
+      }
+      if (!outcome.accepted()) {
+        state = State.CLOSED;
+        connection.sendAndClose(new Abort(Map.of("message", outcome.publicMessage()), WampErrors.AUTHENTICATION_FAILED));
+        return;
+      }
+      Object authid = hello.details().get("authid");
+      Identity id = outcome.identity();
+      if (authid != null && id.authid() != null && !authid.equals(id.authid())) {
+        state = State.CLOSED;
+        connection.sendAndClose(new Abort(Map.of("message", "the ticket is not for authid '" + authid + "'"),
+            WampErrors.AUTHENTICATION_FAILED));
+        return;
+      }
+      Realm r = router.realm(hello.realm());
+      join(r, id);
+    });
+  }
+
+  private void join(Realm r, Identity who) {
     long sessionId = router.newSessionId();
     this.id = sessionId;
-    this.authid = String.valueOf(sessionId);
-    this.authrole = "anonymous";
+    Identity joined = who.authid() != null ? who
+        : who.withAuthid("ticket".equals(who.authmethod()) ? "anonymous-" + sessionId : String.valueOf(sessionId));
+    this.identity = joined;
     this.realm = r;
     r.join(this);
     state = State.ESTABLISHED;
@@ -203,12 +292,53 @@ final class RouterSession {
     if (connection instanceof WebSocketConnection ws) {
       ws.joined();
     }
-    connection.send(new Welcome(sessionId, Map.of(
-        "roles", RouterRoles.ROLES,
-        "authid", authid,
-        "authrole", authrole,
-        "authmethod", "anonymous",
-        "authprovider", "static")));
+    Map<String, Object> details = new java.util.HashMap<>();
+    details.put("roles", RouterRoles.ROLES);
+    details.put("authid", joined.authid());
+    details.put("authrole", joined.authrole());
+    details.put("authmethod", joined.authmethod());
+    details.put("authprovider", joined.authprovider());
+    details.put("authextra", joined.authextra());
+    connection.send(new Welcome(sessionId, details));
+  }
+
+  /** Throws {@code wamp.error.not_authorized} unless the rules allow {@code action} on {@code uri}. */
+  private void authorize(Action action, String uri) {
+    dev.tollgate.auth.Authorizer current = router.security().authorizer();
+    if (current != decisionsOf || decisions.size() > 4096) {
+      decisions.clear();
+      decisionsOf = current;
+    }
+    Identity who = identity;
+    String key = action.ordinal() + uri;
+    Boolean allowed = decisions.get(key);
+    if (allowed == null) {
+      allowed = current.decide(new dev.tollgate.auth.Authorizer.Subject(realm.name(), who.roles(), who.authid(), who.userId()),
+          action, uri).allowed();
+      decisions.put(key, allowed);
+    }
+    if (!allowed) {
+      throw new RequestErrorException(WampErrors.NOT_AUTHORIZED,
+          "role '" + who.authrole() + "' may not " + action.wireName() + " '" + uri + "'");
+    }
+  }
+
+  /** The user's roles changed: the next action is judged with the new ones. */
+  void changeRoles(List<String> roles) {
+    Identity current = identity;
+    if (current != null) {
+      identity = current.withRoles(roles);
+      decisionsOf = null;
+    }
+  }
+
+  /** The router ends the session (its user was removed or disabled): GOODBYE, then close. */
+  void kill(String reason) {
+    if (state == State.ESTABLISHED) {
+      state = State.CLOSED;
+      leave();
+      connection.sendAndClose(new Goodbye(Map.of("message", reason), WampErrors.CLOSE_KILLED));
+    }
   }
 
   /** Leaves the realm: subscriptions and registrations end, pending calls are answered. Idempotent. */
@@ -240,7 +370,7 @@ final class RouterSession {
   }
 
   void helloTimedOut() {
-    if (state == State.ESTABLISHING && realm == null) {
+    if ((state == State.ESTABLISHING || state == State.CHALLENGING) && realm == null) {
       long seconds = router.config().helloTimeout().toSeconds();
       state = State.CLOSED;
       connection.sendAndClose(new Abort(
@@ -253,7 +383,7 @@ final class RouterSession {
     if (state == State.ESTABLISHED) {
       state = State.CLOSING;
       connection.send(new Goodbye(Map.of("message", "the router is shutting down"), WampErrors.CLOSE_SYSTEM_SHUTDOWN));
-    } else if (state == State.ESTABLISHING) {
+    } else if (state == State.ESTABLISHING || state == State.CHALLENGING) {
       state = State.CLOSED;
       connection.close(1001, "router shutting down");
     }

@@ -38,7 +38,8 @@ public final class WampNegotiator implements WebSocketNegotiator {
       if (serializer.isPresent()) {
         response.setAcceptedSubProtocol(subprotocol);
         response.setExtensions(List.of());
-        return new WebSocketConnection(router, serializer.get());
+        Identity identity = (Identity) request.getAttribute(UrlTicketHandler.IDENTITY_ATTRIBUTE);
+        return new WebSocketConnection(router, serializer.get(), identity);
       }
     }
     StringBuilder spoken = new StringBuilder();

@@ -5,6 +5,7 @@ import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.WampMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.util.Callback;
@@ -50,8 +51,12 @@ final class WebSocketConnection implements FrameHandler, Connection {
   /** Continuation frames of the message being received; only the inbound thread touches it. */
   private ByteArrayOutputStream fragments;
 
-  WebSocketConnection(RouterCore router, Serializer serializer) {
+  private final Identity urlIdentity;
+
+  /** @param urlIdentity who the upgrade request's ticket proved this peer to be, or null */
+  WebSocketConnection(RouterCore router, Serializer serializer, Identity urlIdentity) {
     this.router = router;
+    this.urlIdentity = urlIdentity;
     this.serializer = serializer;
     this.dataOpCode = serializer.binary() ? OpCode.BINARY : OpCode.TEXT;
     this.queue = new OutboundQueue(router.config().outboundQueueBytes(), router.config().outboundQueueMessages());
@@ -60,7 +65,7 @@ final class WebSocketConnection implements FrameHandler, Connection {
   @Override
   public void onOpen(CoreSession coreSession, Callback callback) {
     this.ws = coreSession;
-    this.session = new RouterSession(router, this);
+    this.session = new RouterSession(router, this, urlIdentity);
     router.connectionOpened(this);
     long helloMillis = router.config().helloTimeout().toMillis();
     if (helloMillis > 0) {
@@ -73,50 +78,58 @@ final class WebSocketConnection implements FrameHandler, Connection {
   @Override
   public void onFrame(Frame frame, Callback callback) {
     lastInboundNanos = System.nanoTime();
+    CompletableFuture<?> pending = null;
     try {
-      switch (frame.getOpCode()) {
+      pending = switch (frame.getOpCode()) {
         case OpCode.TEXT, OpCode.BINARY -> onDataFrame(frame);
         case OpCode.CONTINUATION -> onContinuation(frame);
-        default -> {} // PING is answered by Jetty, PONG only proves liveness, CLOSE is handled by Jetty
-      }
+        default -> null; // PING is answered by Jetty, PONG only proves liveness, CLOSE is handled by Jetty
+      };
     } catch (RuntimeException | Error bug) {
       // A defect in the router must cost this connection at most, never the process or other sessions.
       LOG.error("internal error on connection from {}; closing it", remote(), bug);
       close(CloseStatus.SERVER_ERROR, "internal error");
     } finally {
       callback.succeeded();
-      if (frame.getOpCode() != OpCode.CLOSE) {
-        ws.demand();
-      }
+    }
+    if (frame.getOpCode() == OpCode.CLOSE) {
+      return;
+    }
+    if (pending == null) {
+      ws.demand();
+    } else {
+      // The session is waiting for a slow check (a ticket): the next message is read only after it is done.
+      pending.whenComplete((x, e) -> ws.demand());
     }
   }
 
-  private void onDataFrame(Frame frame) {
+  private CompletableFuture<?> onDataFrame(Frame frame) {
     if (frame.getOpCode() == OpCode.BINARY != serializer.binary()) {
       session.protocolViolation(serializer.subprotocol() + " expects " + (serializer.binary() ? "binary" : "text")
           + " frames but a " + (serializer.binary() ? "text" : "binary") + " frame arrived");
-      return;
+      return null;
     }
     if (frame.isFin()) {
-      deliver(frame.getPayload());
-      return;
+      return deliver(frame.getPayload());
     }
     fragments = new ByteArrayOutputStream(Math.max(1024, frame.getPayloadLength() * 2));
     append(frame.getPayload());
+    return null;
   }
 
-  private void onContinuation(Frame frame) {
+  private CompletableFuture<?> onContinuation(Frame frame) {
     if (fragments == null) {
-      return; // Jetty's parser already refuses a continuation without a start; nothing to assemble
+      return null; // Jetty's parser already refuses a continuation without a start; nothing to assemble
     }
     if (!append(frame.getPayload())) {
-      return;
+      return null;
     }
     if (frame.isFin()) {
       byte[] whole = fragments.toByteArray();
       fragments = null;
-      deliver(ByteBuffer.wrap(whole));
+      return deliver(ByteBuffer.wrap(whole));
     }
+    return null;
   }
 
   private boolean append(ByteBuffer payload) {
@@ -133,18 +146,18 @@ final class WebSocketConnection implements FrameHandler, Connection {
     return true;
   }
 
-  private void deliver(ByteBuffer bytes) {
+  private CompletableFuture<?> deliver(ByteBuffer bytes) {
     if (closed.get()) {
-      return;
+      return null;
     }
     WampMessage message;
     try {
       message = serializer.codec().decode(bytes);
     } catch (ProtocolViolationException e) {
       session.protocolViolation(e.getMessage());
-      return;
+      return null;
     }
-    session.onMessage(message);
+    return session.onMessage(message);
   }
 
   @Override
@@ -228,6 +241,15 @@ final class WebSocketConnection implements FrameHandler, Connection {
   public String remote() {
     CoreSession s = ws;
     return s == null ? "?" : String.valueOf(s.getRemoteAddress());
+  }
+
+  @Override
+  public String remoteAddress() {
+    CoreSession s = ws;
+    if (s != null && s.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
+      return a.getAddress().getHostAddress();
+    }
+    return "?";
   }
 
   /** Closes at once, after the session's state is gone, without waiting for queued frames; for shutdown. */

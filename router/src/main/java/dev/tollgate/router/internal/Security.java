@@ -1,0 +1,208 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.auth.Authorizer;
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.H2UserStore;
+import dev.tollgate.auth.InMemoryNonceStore;
+import dev.tollgate.auth.JdbcUserStore;
+import dev.tollgate.auth.OroPreset;
+import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.RuleStore;
+import dev.tollgate.auth.TicketGenerator;
+import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.auth.TicketVerdict;
+import dev.tollgate.auth.TicketVerifier;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserStore;
+import dev.tollgate.router.RouterConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authentication and authorization for one router: the database, the user store, the ticket check, the failure
+ * throttle and the current rules.
+ *
+ * <p>Ticket checks and password checks are deliberately slow (thousands of hash rounds), so they run on a small
+ * pool of their own, one thread per core, with a bounded queue: they can never occupy Jetty's threads, and a flood
+ * of them is refused ("busy") rather than queued without end. Ticket values are never logged.
+ */
+public final class Security implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Security.class);
+
+  /** The result of a ticket check: an identity, or a refusal with what the client is told. */
+  record TicketOutcome(Identity identity, TicketVerdict.Refused refused, String publicMessage) {
+    boolean accepted() {
+      return identity != null;
+    }
+  }
+
+  private final RouterConfig config;
+  private final Database db;
+  private final UserStore users;
+  private final RuleStore rules;
+  private final TicketVerifier verifier;
+  private final TicketGenerator generator;
+  private final AuthFailures failures;
+  private final ThreadPoolExecutor pool;
+  private volatile Authorizer authorizer;
+  private volatile long revision = -1;
+
+  private Security(RouterConfig config) {
+    this.config = config;
+    this.db = Database.open(config.databaseUrl());
+    this.users = config.get("users.source").equals("jdbc")
+        ? new JdbcUserStore(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
+            config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
+        : new H2UserStore(db);
+    this.rules = new RuleStore(db);
+    TicketSecret secret = config.ticketSecret();
+    this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
+        config.ticketFutureTolerance(), new InMemoryNonceStore(config.nonceCapacity()));
+    this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
+    this.failures = new AuthFailures(config.authFailureLimit(), config.authFailureWindow(), config.authFailureBlock());
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+        r -> {
+          Thread t = new Thread(r, "tollgate-auth-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Opens the database (migrating it), loads the configured rule preset once, and reads the rules. */
+  public static Security open(RouterConfig config) {
+    Security s = new Security(config);
+    try {
+      String preset = config.get("rules.preset");
+      if (!preset.equals("none")
+          && s.rules.loadPresetOnce(preset, preset.equals("oro") ? OroPreset.rules() : OroPreset.openRules())) {
+        LOG.info("loaded the '{}' rule preset into {}", preset, s.db.url());
+      }
+      s.refresh();
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  boolean ticketsEnabled() {
+    return verifier != null;
+  }
+
+  Authorizer authorizer() {
+    return authorizer;
+  }
+
+  UserStore users() {
+    return users;
+  }
+
+  AuthFailures failures() {
+    return failures;
+  }
+
+  /** Re-reads the rules if the database changed since the last call; true if it did. */
+  boolean refresh() {
+    long now = db.revision();
+    if (now == revision) {
+      return false;
+    }
+    authorizer = new Authorizer(rules.list());
+    revision = now;
+    return true;
+  }
+
+  /** Runs a slow check on the auth pool; a full queue completes at once with the busy value. */
+  <T> CompletableFuture<T> offload(java.util.function.Supplier<T> work, T busy) {
+    try {
+      return CompletableFuture.supplyAsync(work, pool);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(busy);
+    }
+  }
+
+  /** Checks a ticket off the I/O threads, counting failures per address. */
+  CompletableFuture<TicketOutcome> verifyTicket(String ticket, String remoteAddress) {
+    if (verifier == null) {
+      return CompletableFuture.completedFuture(new TicketOutcome(null,
+          new TicketVerdict.Refused(TicketVerdict.Reason.INVALID_FORMAT, "tickets are disabled: auth.secret is not set"),
+          "tickets are not enabled on this router"));
+    }
+    if (failures.isBlocked(remoteAddress, System.nanoTime())) {
+      return CompletableFuture.completedFuture(new TicketOutcome(null, null,
+          "too many failed authentications from this address; try again later"));
+    }
+    TicketOutcome busy = new TicketOutcome(null, null, "the router is busy authenticating; try again shortly");
+    return offload(() -> judge(ticket, remoteAddress), busy);
+  }
+
+  private TicketOutcome judge(String ticket, String remoteAddress) {
+    TicketVerdict verdict;
+    try {
+      verdict = verifier.verify(ticket, Instant.now());
+    } catch (RuntimeException e) {
+      LOG.warn("ticket check from {} failed: {}", remoteAddress, e.toString());
+      return new TicketOutcome(null, null, "the ticket could not be checked now; try again shortly");
+    }
+    if (verdict instanceof TicketVerdict.Accepted ok) {
+      failures.succeeded(remoteAddress);
+      if (ok.isAnonymous()) {
+        return new TicketOutcome(new Identity(null, List.of(config.get("auth.anonymous-ticket-role")), "ticket",
+            "secret", null), null, null);
+      }
+      User u = ok.user();
+      List<String> roles = u.roles().isEmpty() ? List.of("user") : u.roles();
+      return new TicketOutcome(new Identity(u.username(), roles, "ticket", users.providerName(), u.id()), null, null);
+    }
+    TicketVerdict.Refused refused = (TicketVerdict.Refused) verdict;
+    failures.failed(remoteAddress, System.nanoTime());
+    LOG.info("ticket refused from {}: {} ({})", remoteAddress, refused.reason(), refused.detail());
+    return new TicketOutcome(null, refused, publicMessage(refused.reason()));
+  }
+
+  /** What a client is told: enough to act on, without telling an attacker whether a user exists. */
+  static String publicMessage(TicketVerdict.Reason reason) {
+    return switch (reason) {
+      case INVALID_FORMAT -> "ticket refused: malformed";
+      case EXPIRED -> "ticket refused: expired; get a fresh ticket";
+      case FROM_THE_FUTURE -> "ticket refused: created in the future; check the clocks";
+      case REPLAYED -> "ticket refused: already used; tickets are one-time";
+      case UNKNOWN_USER, INVALID_DIGEST, USER_DISABLED -> "ticket refused: invalid";
+    };
+  }
+
+  /**
+   * HTTP Basic credentials for a fresh ticket: the user's password against its stored bcrypt hash. Empty when they
+   * do not match (counted as a failure). Runs on the auth pool.
+   */
+  CompletableFuture<Optional<String>> ticketForCredentials(String username, String password, String remoteAddress) {
+    return offload(() -> {
+      Optional<User> user = users.find(username);
+      if (user.isPresent() && user.get().enabled() && Passwords.matches(password, user.get().passwordHash())) {
+        failures.succeeded(remoteAddress);
+        return Optional.of(generator.forUser(user.get().username(), user.get().passwordHash()));
+      }
+      failures.failed(remoteAddress, System.nanoTime());
+      LOG.info("ticket request from {} refused: bad credentials for '{}'", remoteAddress, username);
+      return Optional.empty();
+    }, null);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    db.close();
+  }
+}

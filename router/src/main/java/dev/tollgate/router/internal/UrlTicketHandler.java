@@ -1,0 +1,68 @@
+package dev.tollgate.router.internal;
+
+import dev.tollgate.auth.OroTicket;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Oro-style authentication: a WebSocket upgrade carrying {@code ?ticket=…} is judged before it is accepted. A good
+ * ticket lets the upgrade go on with the identity attached; a bad one is refused at the HTTP level with 401 and a
+ * JSON body saying why (403 never: the client may retry with a fresh ticket), 429 while the address is throttled,
+ * 503 when the router is too busy to check. The query is read as PHP's parse_str reads it, as Oro does.
+ */
+public final class UrlTicketHandler extends Handler.Wrapper {
+  static final String IDENTITY_ATTRIBUTE = "dev.tollgate.identity";
+
+  private final RouterCore router;
+
+  public UrlTicketHandler(RouterCore router, Handler next) {
+    super(next);
+    this.router = router;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!isUpgrade(request) || !Request.getPathInContext(request).equals(router.config().path())) {
+      return super.handle(request, response, callback);
+    }
+    String ticket = OroTicket.queryParameter(request.getHttpURI().getQuery()).orElse(null);
+    if (ticket == null) {
+      return super.handle(request, response, callback);
+    }
+    String remote = Request.getRemoteAddr(request);
+    router.security().verifyTicket(ticket, remote).whenComplete((outcome, failure) -> {
+      if (failure != null) {
+        HttpReplies.json(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500,
+            Map.of("error", "wamp.error.authentication_failed", "message", "the ticket could not be checked"));
+        return;
+      }
+      if (!outcome.accepted()) {
+        int status = outcome.refused() != null ? HttpStatus.UNAUTHORIZED_401
+            : outcome.publicMessage().startsWith("too many") ? HttpStatus.TOO_MANY_REQUESTS_429
+            : HttpStatus.SERVICE_UNAVAILABLE_503;
+        HttpReplies.json(response, callback, status,
+            Map.of("error", "wamp.error.authentication_failed", "message", outcome.publicMessage()));
+        return;
+      }
+      request.setAttribute(IDENTITY_ATTRIBUTE, outcome.identity());
+      try {
+        if (!super.handle(request, response, callback)) {
+          HttpReplies.text(response, callback, HttpStatus.NOT_FOUND_404, "Not found.\n");
+        }
+      } catch (Throwable t) {
+        callback.failed(t);
+      }
+    });
+    return true;
+  }
+
+  private static boolean isUpgrade(Request request) {
+    String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+}
