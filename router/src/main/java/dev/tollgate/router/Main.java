@@ -21,11 +21,26 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Tollgate 0.1.0",
     description = "A WAMP router for Java and PHP shops.",
-    subcommands = {Main.Serve.class, Main.Settings.class})
+    subcommands = {Main.Serve.class, Main.Settings.class, AdminCommands.UserCommand.class, AdminCommands.RoleCommand.class,
+        AdminCommands.RuleCommand.class, AdminCommands.TicketCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(run(args));
+  }
+
+  /** Runs the command line; a bad argument or setting prints one line and returns 2, not a stack trace. */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof dev.tollgate.auth.Database.DataAccessException) {
+        commandLine.getErr().println("tollgate: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli.execute(args);
   }
 
   @Override
@@ -87,9 +102,16 @@ public final class Main implements Runnable {
 
   @Command(name = "settings", description = "List every setting with its default.")
   static final class Settings implements Runnable {
+    @Option(names = "--markdown", description = "As the rows of the README's table.")
+    boolean markdown;
+
     @Override
     public void run() {
       for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
+        if (markdown) {
+          System.out.println("| `" + s.key() + "` | `" + s.defaultValue() + "` | " + s.description() + " |");
+          continue;
+        }
         System.out.printf("%-44s %s%n", s.key() + "=" + s.defaultValue(), s.description());
       }
     }
