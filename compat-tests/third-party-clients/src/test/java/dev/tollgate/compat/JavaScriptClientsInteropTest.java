@@ -69,6 +69,35 @@ class JavaScriptClientsInteropTest {
     assertEquals(router.metrics().sessionsOpened(), router.metrics().sessionsClosed());
   }
 
+  @org.junit.jupiter.api.Test
+  void autobahnJsAuthenticatesWithOroTicketsBothWaysAndIsRefusedWithBadOnes() throws Exception {
+    String secret = "ThisTokenIsNotSoSecretChangeIt";
+    String db = dev.tollgate.router.TestRouters.newDatabaseUrl();
+    try (dev.tollgate.auth.Database database = dev.tollgate.auth.Database.open(db);
+        Router secured = TestRouters.start(java.util.Map.of("db.url", db, "auth.secret", secret, "rules.preset", "oro"))) {
+      dev.tollgate.auth.User john = new dev.tollgate.auth.H2UserStore(database)
+          .addUser("john", "john@example.com", dev.tollgate.auth.Passwords.hash("pw"), List.of());
+      var ticketSecret = dev.tollgate.auth.TicketSecret.of(secret);
+      var now = new dev.tollgate.auth.TicketGenerator(ticketSecret, java.time.Clock.systemUTC());
+      var past = new dev.tollgate.auth.TicketGenerator(ticketSecret,
+          java.time.Clock.fixed(java.time.Instant.now().minusSeconds(3600), java.time.ZoneOffset.UTC));
+      var forger = new dev.tollgate.auth.TicketGenerator(dev.tollgate.auth.TicketSecret.of("not-the-secret"), java.time.Clock.systemUTC());
+      Result r = run(List.of("node", "autobahn-ticket.mjs", "--url", secured.uri().toString(), "--realm", "realm1",
+          "--authid", "john", "--authrole", "user",
+          "--url-ticket", now.forUser("john", john.passwordHash()),
+          "--method-ticket", now.forUser("john", john.passwordHash()),
+          "--expired-ticket", past.forUser("john", john.passwordHash()),
+          "--forged-ticket", forger.forUser("john", john.passwordHash())), 60);
+      String[] lines = r.stdout.strip().split("\n");
+      String verdict = lines[lines.length - 1];
+      assertEquals(0, r.exitCode, verdict + "\nstderr:\n" + r.stderr);
+      JsonNode result = JSON.readTree(verdict);
+      assertTrue(result.path("ok").asBoolean(), verdict);
+      assertTrue(result.path("checks").asInt() >= 10, verdict);
+      assertTrue(secured.metrics().authenticationFailures() >= 5, "refusals are counted");
+    }
+  }
+
   private record Result(int exitCode, String stdout, String stderr) {}
 
   private static Result run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
