@@ -35,7 +35,10 @@ public record Rule(long id, String realm, String role, String pattern, Match mat
   }
 
   public Rule {
-    actions = Set.copyOf(actions);
+    // An EnumSet keeps the actions in one order (subscribe, publish, call, register) wherever they are shown.
+    java.util.EnumSet<Action> ordered = java.util.EnumSet.noneOf(Action.class);
+    ordered.addAll(actions);
+    actions = java.util.Collections.unmodifiableSet(ordered);
     if (pattern == null) {
       throw new IllegalArgumentException("pattern == null");
     }
