@@ -111,7 +111,7 @@ final class Broker {
     for (RouterSession receiver : sub.subscribers) {
       if (audience.includes(receiver) && !receiver.isGone()) {
         Connection c = receiver.connection();
-        c.sendEncoded(publication.encoded(c.serializer()));
+        c.sendEncoded(publication.encoded(c.format()));
         delivered++;
       }
     }

@@ -1,6 +1,5 @@
 package dev.tollgate.router.internal;
 
-import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.WampMessage;
 import java.nio.ByteBuffer;
 
@@ -10,13 +9,13 @@ import java.nio.ByteBuffer;
  */
 interface Connection {
 
-  /** The serializer this connection negotiated. */
-  Serializer serializer();
+  /** The format this connection's peer speaks. */
+  WireFormat format();
 
   /** Encodes and queues one message for this receiver alone. */
   void send(WampMessage message);
 
-  /** Queues bytes already encoded in {@link #serializer()}, shared with other receivers; they are not modified. */
+  /** Queues bytes already encoded in {@link #format()}, shared with other receivers; they are not modified. */
   void sendEncoded(ByteBuffer shared);
 
   /** Queues a last message, then closes the transport with a normal close once it is written. */

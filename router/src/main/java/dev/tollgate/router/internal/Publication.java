@@ -2,7 +2,6 @@ package dev.tollgate.router.internal;
 
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Payload;
-import dev.tollgate.protocol.Serializer;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ import java.util.Map;
 final class Publication {
   private final Event event;
   private final String topic;
-  private final ByteBuffer[] encoded = new ByteBuffer[Serializer.values().length];
+  private final ByteBuffer[] encoded = new ByteBuffer[WireFormat.values().length];
 
   Publication(String topic, long subscriptionId, long publicationId, Map<String, Object> details, Payload payload) {
     this.topic = topic;
@@ -30,12 +29,12 @@ final class Publication {
     return event;
   }
 
-  /** The EVENT's bytes in {@code serializer}, read-only and shared: receivers must use a duplicate. */
-  ByteBuffer encoded(Serializer serializer) {
-    int slot = serializer.ordinal();
+  /** The EVENT's bytes in {@code format}, read-only and shared: receivers must use a duplicate. */
+  ByteBuffer encoded(WireFormat format) {
+    int slot = format.ordinal();
     ByteBuffer bytes = encoded[slot];
     if (bytes == null) {
-      bytes = ByteBuffer.wrap(serializer.codec().encode(event)).asReadOnlyBuffer();
+      bytes = ByteBuffer.wrap(format.encodeEvent(this)).asReadOnlyBuffer();
       encoded[slot] = bytes;
     }
     return bytes;

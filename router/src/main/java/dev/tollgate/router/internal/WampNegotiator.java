@@ -39,7 +39,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
         response.setAcceptedSubProtocol(subprotocol);
         response.setExtensions(List.of());
         Identity identity = (Identity) request.getAttribute(UrlTicketHandler.IDENTITY_ATTRIBUTE);
-        return new WebSocketConnection(router, serializer.get(), identity);
+        return new WampV2Connection(router, serializer.get(), identity);
       }
     }
     StringBuilder spoken = new StringBuilder();

@@ -1,7 +1,5 @@
 package dev.tollgate.router.internal;
 
-import dev.tollgate.protocol.ProtocolViolationException;
-import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.WampMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -21,22 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection speaking WAMP v2, on Jetty's websocket-core.
+ * One WebSocket connection carrying WAMP, on Jetty's websocket-core; a subclass per dialect (v2, v1) decodes and
+ * encodes.
  *
  * <p>Inbound: frames arrive one at a time on a Jetty thread (the next only after {@code demand()}), are reassembled,
  * decoded and handed to the {@link RouterSession} in order. Outbound: every send goes through a bounded
  * {@link OutboundQueue}; a flusher task drains whatever has gathered into Jetty in batch mode and flushes once, so
  * many frames leave in one write. Shared EVENT bytes are written as they are, never copied per receiver.
  */
-final class WebSocketConnection implements FrameHandler, Connection {
+abstract class WebSocketConnection implements FrameHandler, Connection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
   /** Frames handed to Jetty per flush; bounds the time one flush holds a pool thread. */
   private static final int MAX_FRAMES_PER_FLUSH = 512;
   /** How long a connection closed as a slow consumer may take to go before it is aborted. */
   private static final long SLOW_CONSUMER_ABORT_MS = 5_000;
 
-  private final RouterCore router;
-  private final Serializer serializer;
+  protected final RouterCore router;
+  private final WireFormat format;
   private final byte dataOpCode;
   private final OutboundQueue queue;
   private final Flusher flusher = new Flusher();
@@ -44,35 +43,51 @@ final class WebSocketConnection implements FrameHandler, Connection {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Runnable flushTask = this::runFlush;
 
-  private volatile CoreSession ws;
-  private volatile RouterSession session;
+  protected volatile CoreSession ws;
+  protected volatile RouterSession session;
   private volatile long lastInboundNanos = System.nanoTime();
   private volatile Scheduler.Task helloTimeout;
   /** Continuation frames of the message being received; only the inbound thread touches it. */
   private ByteArrayOutputStream fragments;
+  /** Whether the message being received started with a binary frame; only the inbound thread touches it. */
+  private boolean fragmentsBinary;
 
-  private final Identity urlIdentity;
+  protected final Identity urlIdentity;
 
   /** @param urlIdentity who the upgrade request's ticket proved this peer to be, or null */
-  WebSocketConnection(RouterCore router, Serializer serializer, Identity urlIdentity) {
+  WebSocketConnection(RouterCore router, WireFormat format, Identity urlIdentity) {
     this.router = router;
     this.urlIdentity = urlIdentity;
-    this.serializer = serializer;
-    this.dataOpCode = serializer.binary() ? OpCode.BINARY : OpCode.TEXT;
+    this.format = format;
+    this.dataOpCode = format.binary() ? OpCode.BINARY : OpCode.TEXT;
     this.queue = new OutboundQueue(router.config().outboundQueueBytes(), router.config().outboundQueueMessages());
   }
+
+  /** One whole inbound message; returns a future when the next may be read only after it completes, else null. */
+  protected abstract CompletableFuture<?> onMessage(ByteBuffer bytes, boolean binaryFrame);
+
+  /** Encodes a message for this peer. */
+  protected abstract byte[] encode(WampMessage message);
+
+  /** The connection is open and registered: start the session (v2 waits for HELLO, v1 joins at once). */
+  protected abstract void opened();
 
   @Override
   public void onOpen(CoreSession coreSession, Callback callback) {
     this.ws = coreSession;
     this.session = new RouterSession(router, this, urlIdentity);
     router.connectionOpened(this);
+    opened();
+    callback.succeeded();
+    coreSession.demand();
+  }
+
+  /** Ends the connection unless HELLO has arrived within {@code session.hello-timeout}. */
+  protected void startHelloTimer() {
     long helloMillis = router.config().helloTimeout().toMillis();
     if (helloMillis > 0) {
       helloTimeout = router.scheduler().schedule(session::helloTimedOut, helloMillis, TimeUnit.MILLISECONDS);
     }
-    callback.succeeded();
-    coreSession.demand();
   }
 
   @Override
@@ -104,11 +119,7 @@ final class WebSocketConnection implements FrameHandler, Connection {
   }
 
   private CompletableFuture<?> onDataFrame(Frame frame) {
-    if (frame.getOpCode() == OpCode.BINARY != serializer.binary()) {
-      session.protocolViolation(serializer.subprotocol() + " expects " + (serializer.binary() ? "binary" : "text")
-          + " frames but a " + (serializer.binary() ? "text" : "binary") + " frame arrived");
-      return null;
-    }
+    fragmentsBinary = frame.getOpCode() == OpCode.BINARY;
     if (frame.isFin()) {
       return deliver(frame.getPayload());
     }
@@ -150,14 +161,7 @@ final class WebSocketConnection implements FrameHandler, Connection {
     if (closed.get()) {
       return null;
     }
-    WampMessage message;
-    try {
-      message = serializer.codec().decode(bytes);
-    } catch (ProtocolViolationException e) {
-      session.protocolViolation(e.getMessage());
-      return null;
-    }
-    return session.onMessage(message);
+    return onMessage(bytes, fragmentsBinary);
   }
 
   @Override
@@ -208,13 +212,26 @@ final class WebSocketConnection implements FrameHandler, Connection {
   }
 
   @Override
-  public Serializer serializer() {
-    return serializer;
+  public WireFormat format() {
+    return format;
   }
 
   @Override
   public void send(WampMessage message) {
-    enqueue(ByteBuffer.wrap(serializer.codec().encode(message)));
+    byte[] bytes = encode(message);
+    if (bytes != null) {
+      enqueue(ByteBuffer.wrap(bytes));
+    }
+  }
+
+  /** Queues bytes for this peer; for a dialect that writes frames of its own making. */
+  protected void sendBytes(byte[] bytes) {
+    enqueue(ByteBuffer.wrap(bytes));
+  }
+
+  /** Whether the transport is closed or closing. */
+  protected boolean isClosed() {
+    return closed.get();
   }
 
   @Override
