@@ -3,14 +3,18 @@ package dev.tollgate.router;
 import dev.tollgate.router.internal.RouterCore;
 import dev.tollgate.router.internal.Security;
 import dev.tollgate.router.internal.TicketEndpoint;
+import dev.tollgate.router.internal.TollgateConnector;
 import dev.tollgate.router.internal.UrlTicketHandler;
 import dev.tollgate.router.internal.WampNegotiator;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -44,7 +48,11 @@ public final class Router implements AutoCloseable {
     this.server = new Server(threads);
     this.core = new RouterCore(config, server.getThreadPool(), server.getScheduler(), security);
 
-    this.connector = new ServerConnector(server);
+    this.connector = new TollgateConnector(server);
+    HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+    http.setSendServerVersion(false);
+    // Oro's PHP publisher (up to 5.0) sends an absolute-form request line whose authority need not match Host.
+    http.setHttpCompliance(HttpCompliance.RFC9110.with("TOLLGATE", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setAcceptQueueSize(config.acceptQueue());

@@ -67,6 +67,16 @@ public final class RouterConfig {
           new Setting("users.jdbc.query-by-email", "SELECT id, username, email, password, enabled FROM oro_user WHERE email = ?",
               "Query returning the same columns for an e-mail."),
           new Setting("users.jdbc.role", "user", "Role of every user from the external database."),
+          new Setting("v1.enabled", "true", "Whether WAMP v1 (subprotocol wamp: AutobahnJS 0.8, Ratchet, Gos, Oro) is served."),
+          new Setting("v1.realm", "realm1", "The realm WAMP v1 sessions join (v1 has no realms)."),
+          new Setting("v1.server-ident", "Tollgate/0.1", "The server name in a WAMP v1 WELCOME."),
+          new Setting("v1.allow-no-subprotocol", "true",
+              "Whether a client offering no subprotocol speaks WAMP v1 (as Gos runs Ratchet); false answers 426."),
+          new Setting("keepalive.topic", "oro/ping", "Topic of the periodic keep-alive publication (Oro's)."),
+          new Setting("keepalive.interval", "50s", "How often the keep-alive is published, in every realm; 0 disables."),
+          new Setting("keepalive.message", "Connection keep alive", "The keep-alive's single argument."),
+          new Setting("origins.allowed", "localhost,127.0.0.1",
+              "Hosts a browser's Origin may name (comma-separated, * for any); others get 403. No Origin is allowed."),
           new Setting("rules.preset", "oro",
               "Rules loaded once into a new database: oro, open (everyone may do everything; for trying out) or none."));
 
@@ -234,6 +244,10 @@ public final class RouterConfig {
     return duration("auth.failure-block");
   }
 
+  public Duration keepaliveInterval() {
+    return duration("keepalive.interval");
+  }
+
   public int nonceCapacity() {
     return integer("auth.nonce-capacity");
   }
@@ -255,7 +269,12 @@ public final class RouterConfig {
           case "server.accept-queue", "server.output-buffer-size", "limits.max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
-          case "auth.allow-anonymous" -> bool(key);
+          case "auth.allow-anonymous", "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);
+          case "v1.realm" -> {
+            if (!realms().contains(get(key))) {
+              throw new IllegalArgumentException("must be one of realms " + realms());
+            }
+          }
           case "auth.secret" -> ticketSecret();
           case "auth.failure-limit", "auth.nonce-capacity" -> range(key, integer(key), 1, Integer.MAX_VALUE);
           case "users.source" -> {
@@ -274,7 +293,8 @@ public final class RouterConfig {
             }
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
-              "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.failure-block" -> {
+              "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.failure-block",
+              "keepalive.interval" -> {
             if (duration(key).isNegative()) {
               throw new IllegalArgumentException("must not be negative");
             }

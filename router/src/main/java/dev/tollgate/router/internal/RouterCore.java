@@ -26,6 +26,7 @@ public final class RouterCore {
   private volatile boolean shuttingDown;
   private volatile Scheduler.Task sweep;
   private volatile Scheduler.Task refresh;
+  private volatile Scheduler.Task keepalive;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterCore.class);
 
   public RouterCore(RouterConfig config, Executor executor, Scheduler scheduler, Security security) {
@@ -98,6 +99,10 @@ public final class RouterCore {
   /** Starts the periodic work: the liveness sweep, and the check for changed rules and users. */
   public void start() {
     scheduleRefresh();
+    long keepalive = config.keepaliveInterval().toMillis();
+    if (keepalive > 0) {
+      scheduleKeepalive(keepalive);
+    }
     long interval = config.pingInterval().isZero() ? config.idleTimeout().toMillis() : config.pingInterval().toMillis();
     long period = Math.max(100, Math.min(interval, config.idleTimeout().toMillis()) / 2);
     scheduleSweep(period);
@@ -121,6 +126,20 @@ public final class RouterCore {
         }
       });
     }, 1, TimeUnit.SECONDS);
+  }
+
+  /** Oro's keep-alive: a publication on {@code keepalive.topic} in every realm, which pages subscribe to. */
+  private void scheduleKeepalive(long periodMillis) {
+    keepalive = scheduler.schedule(() -> {
+      dev.tollgate.protocol.Publish ping = new dev.tollgate.protocol.Publish(0, Map.of(), config.get("keepalive.topic"),
+          dev.tollgate.protocol.Payload.of(java.util.List.of(config.get("keepalive.message"))));
+      for (Realm r : realms.values()) {
+        r.broker().publish(null, ping);
+      }
+      if (!shuttingDown) {
+        scheduleKeepalive(periodMillis);
+      }
+    }, periodMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Sessions of users re-read their user: new roles take effect, a removed or disabled user's sessions end. */
@@ -162,7 +181,7 @@ public final class RouterCore {
    */
   public int shutdown() throws InterruptedException {
     shuttingDown = true;
-    for (Scheduler.Task t : new Scheduler.Task[] {sweep, refresh}) {
+    for (Scheduler.Task t : new Scheduler.Task[] {sweep, refresh, keepalive}) {
       if (t != null) {
         t.cancel();
       }

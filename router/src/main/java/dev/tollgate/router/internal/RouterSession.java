@@ -279,6 +279,13 @@ final class RouterSession {
     });
   }
 
+  /** Joins without HELLO, for WAMP v1, which has none; WELCOME is sent as for v2 and translated by the connection. */
+  void joinDirectly(Realm r, Identity who) {
+    if (state == State.ESTABLISHING) {
+      join(r, who);
+    }
+  }
+
   private void join(Realm r, Identity who) {
     long sessionId = router.newSessionId();
     this.id = sessionId;
@@ -390,7 +397,9 @@ final class RouterSession {
   }
 
   private void checkUri(String uri, String what) {
-    if (!WampUris.isValid(uri, router.config().uriRules(), false)) {
+    // WAMP v1 URIs are HTTP URIs (http://example.com/event#news): taken as they are, as Ratchet takes them.
+    boolean valid = connection.format() == WireFormat.V1 ? !uri.isEmpty() : WampUris.isValid(uri, router.config().uriRules(), false);
+    if (!valid) {
       throw new RequestErrorException(WampErrors.INVALID_URI, "invalid " + what + " URI '" + uri + "'");
     }
   }

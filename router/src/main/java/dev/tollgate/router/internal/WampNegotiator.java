@@ -32,24 +32,90 @@ public final class WampNegotiator implements WebSocketNegotiator {
       refuse(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Tollgate is shutting down; try again shortly.\n");
       return null;
     }
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin != null && !originAllowed(origin)) {
+      refuse(response, callback, HttpStatus.FORBIDDEN_403,
+          "Origin '" + origin + "' is not allowed; add its host to origins.allowed.\n");
+      return null;
+    }
+    Identity identity = (Identity) request.getAttribute(UrlTicketHandler.IDENTITY_ATTRIBUTE);
+    boolean v1 = Boolean.parseBoolean(router.config().get("v1.enabled"));
     List<String> offered = request.getSubProtocols();
     for (String subprotocol : offered) {
       var serializer = Serializer.forSubprotocol(subprotocol);
       if (serializer.isPresent()) {
         response.setAcceptedSubProtocol(subprotocol);
         response.setExtensions(List.of());
-        Identity identity = (Identity) request.getAttribute(UrlTicketHandler.IDENTITY_ATTRIBUTE);
         return new WampV2Connection(router, serializer.get(), identity);
       }
+      if (v1 && subprotocol.equals("wamp")) {
+        response.setAcceptedSubProtocol(subprotocol);
+        return acceptV1(request, response, callback, identity);
+      }
+    }
+    if (offered.isEmpty() && v1) {
+      if (Boolean.parseBoolean(router.config().get("v1.allow-no-subprotocol"))) {
+        // GosWebSocketBundle runs Ratchet leniently: a client offering nothing speaks WAMP v1.
+        return acceptV1(request, response, callback, identity);
+      }
+      refuse(response, callback, HttpStatus.UPGRADE_REQUIRED_426, "No Sec-WebSocket-Protocols requested supported\n");
+      return null;
     }
     StringBuilder spoken = new StringBuilder();
     for (Serializer s : Serializer.values()) {
       spoken.append(spoken.length() == 0 ? "" : ", ").append(s.subprotocol());
     }
+    if (v1) {
+      spoken.append(", wamp");
+    }
     refuse(response, callback, HttpStatus.BAD_REQUEST_400,
         "No acceptable WebSocket subprotocol: the client offered " + (offered.isEmpty() ? "none" : offered)
             + "; Tollgate speaks " + spoken + ".\n");
     return null;
+  }
+
+  /**
+   * A WAMP v1 peer: it has no HELLO, so a session without a ticket is refused here, at the HTTP level, when the
+   * router takes no anonymous sessions (Oro's page then fetches a fresh ticket and retries).
+   */
+  private FrameHandler acceptV1(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
+      Identity identity) {
+    if (identity == null && !router.config().allowAnonymous()) {
+      refuse(response, callback, HttpStatus.UNAUTHORIZED_401, "A ticket is required: connect with ?ticket=….\n");
+      return null;
+    }
+    response.setExtensions(List.of());
+    HoldingEndPoint endPoint = HoldingEndPoint.of(request);
+    if (endPoint != null) {
+      endPoint.hold();
+    }
+    return new WampV1Connection(router, identity, endPoint);
+  }
+
+  /** Whether a browser's Origin names an allowed host; the header may be a URL or, from Oro's PHP client, a bare host. */
+  private boolean originAllowed(String origin) {
+    String host = origin;
+    int scheme = host.indexOf("://");
+    if (scheme >= 0) {
+      host = host.substring(scheme + 3);
+    }
+    int slash = host.indexOf('/');
+    if (slash >= 0) {
+      host = host.substring(0, slash);
+    }
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      host = end > 0 ? host.substring(1, end) : host;
+    } else if (host.indexOf(':') >= 0) {
+      host = host.substring(0, host.indexOf(':'));
+    }
+    for (String allowed : router.config().get("origins.allowed").split(",")) {
+      String a = allowed.strip();
+      if (a.equals("*") || a.equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void refuse(Response response, Callback callback, int status, String body) {
