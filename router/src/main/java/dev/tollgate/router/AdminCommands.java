@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,6 +51,20 @@ final class AdminCommands {
     }
   }
 
+  /** A new password, or a stored hash taken as it is: exactly one of the two. */
+  static final class PasswordOptions {
+    @Option(names = "--password", description = "A password, stored as a bcrypt hash.") String password;
+    @Option(names = "--password-hash", description = "A stored hash as it is, e.g. copied from Oro's oro_user.password.")
+    String passwordHash;
+
+    String storedHash(Object command) {
+      if ((password == null) == (passwordHash == null)) {
+        throw new CommandLine.ParameterException(new CommandLine(command), "give exactly one of --password and --password-hash");
+      }
+      return passwordHash != null ? passwordHash : Passwords.hash(password);
+    }
+  }
+
   @Command(name = "user", description = "Add, change, remove and list users.",
       subcommands = {UserAdd.class, UserRemove.class, UserList.class, UserPassword.class, UserEnable.class})
   static final class UserCommand {}
@@ -58,18 +73,14 @@ final class AdminCommands {
   static final class UserAdd extends Verb {
     @Parameters(index = "0", paramLabel = "USERNAME") String username;
     @Option(names = "--email") String email;
-    @Option(names = "--password", description = "A password, stored as a bcrypt hash.") String password;
-    @Option(names = "--password-hash", description = "A stored hash as it is, e.g. copied from Oro's oro_user.password.")
-    String passwordHash;
+    @Mixin PasswordOptions password;
     @Option(names = "--role", description = "A role (repeatable); none means user.") List<String> roles = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-      if ((password == null) == (passwordHash == null)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --password and --password-hash");
-      }
+      String hash = password.storedHash(this);
       try (Database db = openDatabase()) {
-        User u = new H2UserStore(db).addUser(username, email, passwordHash != null ? passwordHash : Passwords.hash(password), roles);
+        User u = new H2UserStore(db).addUser(username, email, hash, roles);
         System.out.println("added user " + u.username() + " (id " + u.id() + ", roles " + u.roles() + ")");
       }
       return 0;
@@ -107,16 +118,13 @@ final class AdminCommands {
   @Command(name = "passwd", description = "Set a user's password (its earlier tickets stop working).")
   static final class UserPassword extends Verb {
     @Parameters(paramLabel = "USERNAME") String username;
-    @Option(names = "--password") String password;
-    @Option(names = "--password-hash") String passwordHash;
+    @Mixin PasswordOptions password;
 
     @Override
     public Integer call() throws Exception {
-      if ((password == null) == (passwordHash == null)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --password and --password-hash");
-      }
+      String hash = password.storedHash(this);
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).setPasswordHash(username, passwordHash != null ? passwordHash : Passwords.hash(password)),
+        return report(new H2UserStore(db).setPasswordHash(username, hash),
             "changed the password of " + username, "no user " + username);
       }
     }
