@@ -58,6 +58,9 @@ public final class V1Codec {
     if (first instanceof Integer i) {
       return i;
     }
+    if (first instanceof Double d && d == Math.rint(d) && d >= 0 && d < 100) {
+      return d.intValue(); // PHP compares loosely: 7.0 is 7
+    }
     if (first instanceof String s && s.matches("\\d{1,2}")) {
       return Integer.parseInt(s); // Ratchet compares loosely: "5" is 5
     }

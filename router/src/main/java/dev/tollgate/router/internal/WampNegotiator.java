@@ -58,6 +58,10 @@ public final class WampNegotiator implements WebSocketNegotiator {
         // GosWebSocketBundle runs Ratchet leniently: a client offering nothing speaks WAMP v1.
         return acceptV1(request, response, callback, identity);
       }
+      // As plain Ratchet answers it; a 426 must name the protocol to upgrade to (RFC 9110).
+      response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+      response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
+      response.getHeaders().put(HttpHeader.SEC_WEBSOCKET_VERSION, "13");
       refuse(response, callback, HttpStatus.UPGRADE_REQUIRED_426, "No Sec-WebSocket-Protocols requested supported\n");
       return null;
     }

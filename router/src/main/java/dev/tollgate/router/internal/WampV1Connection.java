@@ -211,7 +211,9 @@ final class WampV1Connection extends WebSocketConnection {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("code", 404);
       details.put("rpc", Map.of());
-      details.put("params", call.args());
+      // Ratchet hands a handler a single array or object argument spread out, and Gos echoes it so.
+      List<Object> args = call.args();
+      details.put("params", args.size() == 1 && (args.get(0) instanceof List || args.get(0) instanceof Map) ? args.get(0) : args);
       return V1Codec.encode(new V1Message.CallError(call.callId(), call.procUri(),
           "A RPC handler for the \"" + call.procUri() + "\" route has not been registered.", details));
     }

@@ -98,7 +98,9 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
       pending = switch (frame.getOpCode()) {
         case OpCode.TEXT, OpCode.BINARY -> onDataFrame(frame);
         case OpCode.CONTINUATION -> onContinuation(frame);
-        default -> null; // PING is answered by Jetty, PONG only proves liveness, CLOSE is handled by Jetty
+        case OpCode.PING -> pong(frame);
+        case OpCode.CLOSE -> answerEmptyClose(frame);
+        default -> null; // PONG only proves liveness
       };
     } catch (RuntimeException | Error bug) {
       // A defect in the router must cost this connection at most, never the process or other sessions.
@@ -116,6 +118,27 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
       // The session is waiting for a slow check (a ticket): the next message is read only after it is done.
       pending.whenComplete((x, e) -> ws.demand());
     }
+  }
+
+  /**
+   * A close without a status code is answered with 1000, as Ratchet does, so browsers report a normal close rather
+   * than 1005; any other close is echoed by Jetty.
+   */
+  private CompletableFuture<?> answerEmptyClose(Frame close) {
+    if (close.getPayloadLength() == 0) {
+      ws.close(CloseStatus.NORMAL, null, Callback.NOOP);
+    }
+    return null;
+  }
+
+  /** RFC 6455: a PONG with the PING's payload. Jetty's core leaves it to the frame handler. */
+  private CompletableFuture<?> pong(Frame ping) {
+    ByteBuffer payload = ByteBuffer.allocate(ping.getPayloadLength());
+    if (ping.hasPayload()) {
+      payload.put(ping.getPayload().duplicate()).flip();
+    }
+    ws.sendFrame(new Frame(OpCode.PONG, payload), Callback.NOOP, false);
+    return null;
   }
 
   private CompletableFuture<?> onDataFrame(Frame frame) {

@@ -1,0 +1,284 @@
+package dev.tollgate.compat.ratchet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One scenario recorded against a reference server, as read from a file in the format of
+ * {@code ../shared/compat/ratchet-v1/index.json}: the connections, every frame in observed order and the random
+ * values to bind. Immutable; {@link DeliberateDifferences} derives the scenario Tollgate must play instead with
+ * {@link #withConnections} and {@link #withFrames}.
+ *
+ * @param modeByPort which recorded server ("strict" or "lenient") listened on which port, from the server log's keys
+ */
+record Recording(String name, String description, String serverMode, Map<Integer, String> modeByPort,
+    List<Connection> connections, List<Frame> frames, List<Variable> variables, String notes) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Who sent a frame: the client ("out"), the server ("in"), or nobody (a recorder's "note"). */
+  enum Direction { OUT, IN, NOTE }
+
+  /** The recorded frame types, as in the format's {@code frame.type}. */
+  enum Kind {
+    TEXT, BINARY, PING, PONG, CLOSE, RAW, HTTP_RESPONSE, CLIENT_ERROR, CLIENT_CALLBACK;
+
+    static Kind parse(String type) {
+      try {
+        return valueOf(type.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown frame type '" + type + "'");
+      }
+    }
+  }
+
+  /**
+   * One recorded connection.
+   *
+   * @param offer the subprotocols the client offered, null when it sent no Sec-WebSocket-Protocol header
+   * @param handshake the upgrade answer, null for raw TCP connections (their answer is a {@code raw} frame)
+   */
+  record Connection(int index, String label, URI url, boolean rawTcp, List<String> offer, Handshake handshake,
+      String sessionVar) {
+    int port() {
+      return url.getPort();
+    }
+
+    Connection withHandshake(Handshake replacement) {
+      return new Connection(index, label, url, rawTcp, offer, replacement, sessionVar);
+    }
+  }
+
+  /** An HTTP answer to an upgrade request: status and headers in wire order. */
+  record Handshake(int status, List<Map.Entry<String, String>> headers) {
+    /** The first value of a header, case-insensitively by name; null when absent. */
+    String header(String name) {
+      return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+          .findFirst().orElse(null);
+    }
+  }
+
+  /**
+   * One frame. Only the fields its kind uses are set.
+   *
+   * @param data the payload as text (for {@code raw} frames the HTTP text), null when it was not valid UTF-8
+   * @param bytes the payload when the recording gives it as hex ({@code data_hex}), else null
+   * @param template {@code data} with session ids replaced by {@code ${SESSION_n}}, null when it holds none
+   * @param fragments how many WebSocket fragments a client message was sent in (1 when not recorded)
+   * @param closeCode the close code; 1005 and null both mean "no status in the frame", 1006 "TCP closed bare"
+   * @param afterHead for a {@code raw} answer, the frames that followed the HTTP head
+   * @param truncatedSha256 for a payload the recording left out (over 4096 characters), its SHA-256 in hex
+   */
+  record Frame(int seq, long tMs, Integer conn, Direction dir, Kind kind, String data, byte[] bytes,
+      String template, int fragments, Integer closeCode, String closeReason, Integer status, List<WsFrame> afterHead,
+      String truncatedSha256, String note) {
+
+    /** What the frame says in the report and in failures. */
+    String describe() {
+      String what = kind == Kind.CLOSE ? "close " + closeCode + (closeReason == null || closeReason.isEmpty()
+          ? "" : " \"" + closeReason + "\"")
+          : data != null ? data : bytes != null ? "hex " + HexFormat.of().formatHex(bytes) : "";
+      return (seq >= 0 ? "seq " + seq : "an added frame") + " conn " + conn + " " + dir.name().toLowerCase(Locale.ROOT) + " "
+          + kind.name().toLowerCase(Locale.ROOT) + " " + what + (note == null ? "" : " [" + note + "]");
+    }
+  }
+
+  /** A WebSocket frame decoded from raw captured bytes. */
+  record WsFrame(boolean fin, int opcode, String text) {}
+
+  /** A random value to bind when replaying, e.g. a session id taken from a WELCOME. */
+  record Variable(String name, int conn, String value) {}
+
+  Recording withConnections(List<Connection> replacement) {
+    return new Recording(name, description, serverMode, modeByPort, List.copyOf(replacement), frames, variables,
+        notes);
+  }
+
+  Recording withFrames(List<Frame> replacement) {
+    return new Recording(name, description, serverMode, modeByPort, connections, List.copyOf(replacement),
+        variables, notes);
+  }
+
+  /** The recorded server mode ("strict" or "lenient") of the server a connection went to. */
+  String modeOf(Connection c) {
+    String mode = modeByPort.get(c.port());
+    return mode != null ? mode : serverMode;
+  }
+
+  /**
+   * The subprotocols a connection offered, null when it sent no Sec-WebSocket-Protocol header; for a raw TCP
+   * connection, read from the request it wrote.
+   */
+  List<String> offerOf(Connection c) {
+    if (!c.rawTcp()) {
+      return c.offer();
+    }
+    for (Frame f : frames) {
+      if (f.dir() == Direction.OUT && f.kind() == Kind.RAW && Integer.valueOf(c.index()).equals(f.conn())) {
+        for (String line : f.data().split("\r\n")) {
+          int colon = line.indexOf(':');
+          if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+            return List.of(line.substring(colon + 1).strip().split("\\s*,\\s*"));
+          }
+        }
+        return null;
+      }
+    }
+    return c.offer();
+  }
+
+  /** The variable bound from a connection's WELCOME, or null when the recording names none. */
+  String sessionVariable(int conn) {
+    for (Variable v : variables) {
+      if (v.conn() == conn && v.name().startsWith("SESSION_")) {
+        return v.name();
+      }
+    }
+    return connections.get(conn).sessionVar();
+  }
+
+  /** Every recording in a folder (index.json aside), by name. */
+  static List<Recording> loadAll(Path folder) {
+    List<Recording> all = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+          .filter(p -> !p.getFileName().toString().equals("index.json"))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList()) {
+        all.add(load(f));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder, e);
+    }
+    if (all.isEmpty()) {
+      throw new IllegalStateException("no recordings (*.json besides index.json) in " + folder);
+    }
+    return all;
+  }
+
+  static Recording load(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read recording " + file, e);
+    }
+    try {
+      return parse(root);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("recording " + file + " is not in the expected format: " + e.getMessage(), e);
+    }
+  }
+
+  static Recording parse(JsonNode root) {
+    int version = required(root, "format_version").asInt();
+    if (version != 1) {
+      throw new IllegalArgumentException("format_version " + version + ", this replayer reads 1");
+    }
+    JsonNode server = root.path("server");
+    String mode = server.path("mode").asText("strict").startsWith("lenient") ? "lenient" : "strict";
+    Map<Integer, String> modeByPort = new LinkedHashMap<>();
+    root.path("server_log").fieldNames().forEachRemaining(key -> {
+      // Keys look like "strict:18080".
+      int colon = key.lastIndexOf(':');
+      if (colon > 0) {
+        modeByPort.put(Integer.parseInt(key.substring(colon + 1)), key.substring(0, colon));
+      }
+    });
+    List<Connection> connections = new ArrayList<>();
+    for (JsonNode c : required(root, "connections")) {
+      connections.add(connection(c, connections.size()));
+    }
+    List<Frame> frames = new ArrayList<>();
+    for (JsonNode f : required(root, "frames")) {
+      frames.add(frame(f));
+    }
+    frames.sort(Comparator.comparingInt(Frame::seq));
+    List<Variable> variables = new ArrayList<>();
+    for (JsonNode v : root.path("variables")) {
+      variables.add(new Variable(required(v, "name").asText(), v.path("conn").asInt(-1), v.path("value").asText()));
+    }
+    return new Recording(required(root, "scenario").asText(), root.path("description").asText(""), mode,
+        Map.copyOf(modeByPort), List.copyOf(connections), List.copyOf(frames), List.copyOf(variables),
+        root.path("notes").asText(""));
+  }
+
+  private static Connection connection(JsonNode c, int position) {
+    int index = c.path("conn").asInt(position);
+    if (index != position) {
+      throw new IllegalArgumentException("connection " + position + " says it is conn " + index);
+    }
+    List<String> offer = null;
+    JsonNode requested = c.get("requested_subprotocols");
+    if (requested != null && !requested.isNull()) {
+      offer = new ArrayList<>();
+      for (JsonNode p : requested) {
+        offer.add(p.asText());
+      }
+      offer = List.copyOf(offer);
+    }
+    Handshake handshake = null;
+    JsonNode h = c.get("handshake");
+    if (h != null && !h.isNull()) {
+      handshake = new Handshake(required(h, "status").asInt(), headers(h.path("headers")));
+    }
+    boolean raw = c.path("raw_tcp").asBoolean(false);
+    if (!raw && handshake == null) {
+      throw new IllegalArgumentException("WebSocket connection " + index + " has no handshake");
+    }
+    return new Connection(index, c.path("label").asText(null), URI.create(required(c, "url").asText()), raw, offer,
+        handshake, c.path("session_var").asText(null));
+  }
+
+  private static List<Map.Entry<String, String>> headers(JsonNode list) {
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (JsonNode pair : list) {
+      headers.add(Map.entry(pair.get(0).asText(), pair.get(1).asText()));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static Frame frame(JsonNode f) {
+    Direction dir = Direction.valueOf(required(f, "dir").asText().toUpperCase(Locale.ROOT));
+    Kind kind = Kind.parse(required(f, "type").asText());
+    JsonNode conn = f.get("conn");
+    if (dir != Direction.NOTE && (conn == null || !conn.isInt())) {
+      throw new IllegalArgumentException("frame " + f.path("seq") + " has no connection");
+    }
+    byte[] bytes = f.hasNonNull("data_hex") ? HexFormat.of().parseHex(f.get("data_hex").asText()) : null;
+    List<WsFrame> afterHead = null;
+    if (f.has("ws_frames")) {
+      afterHead = new ArrayList<>();
+      for (JsonNode w : f.get("ws_frames")) {
+        afterHead.add(new WsFrame(w.path("fin").asBoolean(true), required(w, "opcode").asInt(), w.path("text").asText(null)));
+      }
+      afterHead = List.copyOf(afterHead);
+    }
+    JsonNode truncated = f.get("data_truncated");
+    return new Frame(required(f, "seq").asInt(), f.path("t_ms").asLong(0), conn == null || conn.isNull() ? null : conn.asInt(),
+        dir, kind, f.hasNonNull("data") ? f.get("data").asText() : null, bytes, f.path("template").asText(null),
+        f.path("fragments").asInt(1), f.hasNonNull("close_code") ? f.get("close_code").asInt() : null,
+        f.path("close_reason").asText(null), f.hasNonNull("status") ? f.get("status").asInt() : null, afterHead,
+        truncated == null ? null : truncated.path("sha256").asText(null), f.path("note").asText(null));
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new IllegalArgumentException("missing \"" + field + "\"");
+    }
+    return value;
+  }
+}
