@@ -1,0 +1,207 @@
+package dev.tollgate.client;
+
+import dev.tollgate.protocol.Serializer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+
+/**
+ * A WAMP v2 client for backends: publish, subscribe, call and register against Tollgate or any standard router.
+ *
+ * <p><b>Lifecycle.</b> Built by {@link #builder()}; {@link #connect()} opens the first session; {@link #close()} says
+ * GOODBYE and ends it for good. When the transport is lost, the client reconnects with exponential backoff and jitter
+ * (unless disabled), asks its ticket suppliers for fresh tickets (tickets are one-time), and restores every
+ * subscription and registration; requests in flight fail with {@link ConnectionLostException}. A
+ * {@link Listener} sees every state change.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe and never block. Futures complete, and handlers run, on the
+ * configured executor (the common pool by default), never on the WebSocket's I/O thread. The events of one
+ * subscription are handled one at a time, in order; invocations may run concurrently.
+ */
+public final class WampClient implements AutoCloseable {
+  /** Where the client is in its life. */
+  public enum State {
+    CONNECTING,
+    CONNECTED,
+    RECONNECTING,
+    CLOSED
+  }
+
+  /** State changes, with no-op defaults. Called on the client's executor. */
+  public interface Listener {
+    default void onStateChanged(State state, Throwable cause) {}
+
+    default void onJoined(long sessionId, Map<String, Object> welcomeDetails) {}
+  }
+
+  private final ClientCore core;
+
+  private WampClient(Builder b) {
+    this.core = new ClientCore(b);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the first session; completes at WELCOME (after restoring nothing), fails at ABORT or when the router cannot
+   * be reached, and then the client is CLOSED: reconnection starts only once a session has been up.
+   */
+  public CompletableFuture<Void> connect() {
+    return core.connect();
+  }
+
+  public State state() {
+    return core.state();
+  }
+
+  /** The current session's id, 0 when there is none. */
+  public long sessionId() {
+    return core.sessionId();
+  }
+
+  /** Publishes; with {@code acknowledge} the future completes at PUBLISHED (and fails on ERROR), else when sent. */
+  public CompletableFuture<Void> publish(String topic, List<Object> args, Map<String, Object> kwargs, Options.Publish options) {
+    return core.publish(topic, args, kwargs, options);
+  }
+
+  public CompletableFuture<Void> publish(String topic, Object... args) {
+    return core.publish(topic, List.of(args), Map.of(), Options.Publish.DEFAULT);
+  }
+
+  public CompletableFuture<Subscription> subscribe(String topic, Handlers.EventHandler handler, Options.Subscribe options) {
+    return core.subscribe(topic, handler, options);
+  }
+
+  public CompletableFuture<Subscription> subscribe(String topic, Handlers.EventHandler handler) {
+    return core.subscribe(topic, handler, Options.Subscribe.DEFAULT);
+  }
+
+  /** Calls; the result's {@link Values#as} maps it to a type. An ERROR fails it with {@link ApplicationException}. */
+  public CompletableFuture<Values> call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
+    return core.call(procedure, args, kwargs, options);
+  }
+
+  public CompletableFuture<Values> call(String procedure, Object... args) {
+    return core.call(procedure, List.of(args), Map.of(), Options.Call.DEFAULT);
+  }
+
+  public CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler, Options.Register options) {
+    return core.register(procedure, handler, options);
+  }
+
+  public CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler) {
+    return core.register(procedure, handler, Options.Register.DEFAULT);
+  }
+
+  /** Says GOODBYE and closes; no reconnection after this. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Builds an immutable client; each setter checks its argument at once. */
+  public static final class Builder {
+    URI uri;
+    String realm = "realm1";
+    Serializer serializer = Serializer.JSON;
+    Supplier<String> urlTicket;
+    Supplier<String> ticket;
+    String authid;
+    Executor executor = ForkJoinPool.commonPool();
+    Duration connectTimeout = Duration.ofSeconds(10);
+    Duration initialReconnectDelay = Duration.ofMillis(500);
+    Duration maxReconnectDelay = Duration.ofSeconds(30);
+    boolean reconnect = true;
+    Listener listener = new Listener() {};
+
+    private Builder() {}
+
+    /** The router's WebSocket URL, {@code ws://} or {@code wss://}. */
+    public Builder uri(URI uri) {
+      Objects.requireNonNull(uri, "uri");
+      if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("uri: expected a ws:// or wss:// URL but was " + uri);
+      }
+      this.uri = uri;
+      return this;
+    }
+
+    public Builder uri(String uri) {
+      return uri(URI.create(uri));
+    }
+
+    public Builder realm(String realm) {
+      this.realm = Objects.requireNonNull(realm, "realm");
+      return this;
+    }
+
+    /** {@code JSON} (default), {@code MSGPACK} or {@code CBOR}. */
+    public Builder serializer(Serializer serializer) {
+      this.serializer = Objects.requireNonNull(serializer, "serializer");
+      return this;
+    }
+
+    /** Oro style: a ticket in the URL ({@code ?ticket=…}), asked for again at every (re)connect. */
+    public Builder urlTicket(Supplier<String> tickets) {
+      this.urlTicket = Objects.requireNonNull(tickets, "tickets");
+      return this;
+    }
+
+    /** The WAMP {@code ticket} authmethod: the supplier answers each CHALLENGE, at every (re)connect. */
+    public Builder ticket(String authid, Supplier<String> tickets) {
+      this.authid = authid;
+      this.ticket = Objects.requireNonNull(tickets, "tickets");
+      return this;
+    }
+
+    /** Where futures complete and handlers run; default the common pool. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout: expected a positive duration but was " + timeout);
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** Backoff between reconnection attempts: from {@code initial}, doubling up to {@code max}, with ±50 % jitter. */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("reconnectBackoff: expected 0 < initial <= max but was " + initial + ", " + max);
+      }
+      this.initialReconnectDelay = initial;
+      this.maxReconnectDelay = max;
+      return this;
+    }
+
+    /** Whether to reconnect after the transport is lost (default true). */
+    public Builder reconnect(boolean enabled) {
+      this.reconnect = enabled;
+      return this;
+    }
+
+    public Builder listener(Listener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public WampClient build() {
+      if (uri == null) {
+        throw new IllegalStateException("uri is required");
+      }
+      return new WampClient(this);
+    }
+  }
+}
