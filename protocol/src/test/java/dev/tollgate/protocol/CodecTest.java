@@ -104,6 +104,17 @@ class CodecTest {
   }
 
   @Test
+  void nullArgumentsFromJavaScriptRoutersCountAsAbsent() {
+    Result r = (Result) json("[50,1,{},[5],null]");
+    assertEquals(java.util.List.of(5), r.payload().args());
+    assertEquals(null, r.payload().kwargs());
+    Invocation i = (Invocation) json("[68,1,2,{},null,{\"k\":1}]");
+    assertEquals(null, i.payload().args());
+    assertEquals(Map.of("k", 1), i.payload().kwargs());
+    assertThrows(ProtocolViolationException.class, () -> json("[50,1,{},\"x\"]"));
+  }
+
+  @Test
   void wholeNumberFloatIdsFromJavaScriptEncodersAreAccepted() {
     // cbor-x and msgpackr send integers of 2^32 and more as floats
     Unsubscribe u = (Unsubscribe) json("[34,1,1099511627776.0]");

@@ -210,7 +210,7 @@ final class ClientCore {
     RealSession s = session;
     if (s != null) {
       s.goodbye();
-    } else {
+    } else if (state != WampClient.State.CLOSED) {
       setState(WampClient.State.CLOSED, null);
     }
     timer.schedule(timer::shutdown, 5, TimeUnit.SECONDS);

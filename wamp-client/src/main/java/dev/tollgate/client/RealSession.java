@@ -324,6 +324,7 @@ final class RealSession implements WebSocket.Listener {
       return;
     }
     Handlers.InvocationHandler handler = reg.handler;
+    ClientCore.LocalRegistration registration = reg;
     Values call = new Values(i.payload().args(), i.payload().kwargs(), i.details());
     core.config.executor.execute(() -> {
       CompletableFuture<Object> result;
@@ -334,7 +335,18 @@ final class RealSession implements WebSocket.Listener {
       } catch (Exception e) {
         result = CompletableFuture.failedFuture(e);
       }
-      result.whenComplete((value, failure) -> send(answer(i.requestId(), value, failure)));
+      result.whenComplete((value, failure) -> {
+        WampMessage reply = answer(i.requestId(), value, failure);
+        try {
+          core.config.serializer.codec().encode(reply);
+        } catch (RuntimeException cannotEncode) {
+          // The caller must get an answer, never silence: a result WAMP cannot carry is the handler's error.
+          LOG.warn("the result of {} cannot be sent: {}", registration.procedure, cannotEncode.getMessage());
+          reply = new ErrorMessage(MessageCodes.INVOCATION, i.requestId(), Map.of(), "wamp.error.runtime_error",
+              Payload.of(List.of("the result cannot be encoded: " + cannotEncode.getMessage())));
+        }
+        send(reply);
+      });
     });
   }
 

@@ -257,11 +257,13 @@ public final class MessageDecoder {
       if (n <= index) {
         return Payload.EMPTY;
       }
-      if (!(list.get(index) instanceof List<?> args)) {
+      // Some JavaScript routers (fox-wamp) write null for absent arguments: null means absent.
+      Object rawArgs = list.get(index);
+      if (rawArgs != null && !(rawArgs instanceof List<?>)) {
         throw wrong(index, "Arguments|list", "list");
       }
-      Map<String, Object> kwargs = n > index + 1 ? dict(index + 1, "ArgumentsKw|dict") : null;
-      return Payload.of((List<Object>) args, kwargs);
+      Map<String, Object> kwargs = n > index + 1 && list.get(index + 1) != null ? dict(index + 1, "ArgumentsKw|dict") : null;
+      return Payload.of((List<Object>) rawArgs, kwargs);
     }
   }
 }
