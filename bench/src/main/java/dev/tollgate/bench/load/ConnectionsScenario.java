@@ -1,0 +1,134 @@
+package dev.tollgate.bench.load;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connections: M idle WAMP v2 JSON sessions, opened by one or more client processes (this jar, started as
+ * {@value #WORKER}) so that no process exceeds its file-descriptor limit. Measures the time to open them all and
+ * the router's RSS and (for a JVM, through jcmd after a full GC) used heap before and after, per session.
+ *
+ * <p>Worker protocol on stdin/stdout: the worker prints READY, waits for a line GO, opens its sessions, prints
+ * {@code OPEN ready failed millis problems}, keeps them open until its stdin closes, then closes them and exits.
+ */
+final class ConnectionsScenario {
+    static final String WORKER = "connections-worker";
+    private final Target target;
+    private final int sessions;
+    private final int perProcess;
+    private final Options o;
+
+    ConnectionsScenario(Target target, int sessions, int perProcess, Options o) {
+        this.target = target;
+        this.sessions = sessions;
+        this.perProcess = perProcess;
+        this.o = o;
+    }
+
+    List<Figure> run() throws Exception {
+        String c = "connections json m=" + sessions;
+        List<Figure> out = new ArrayList<>();
+        long pid = target.pid();
+        long heap0 = pid > 0 ? ProcStats.heapAfterGc(pid) : -1; // a JVM: full GC first, so that RSS is read alike twice
+        long rss0 = pid > 0 ? ProcStats.rssBytes(pid) : -1;
+        int procs = (sessions + perProcess - 1) / perProcess;
+        List<Process> workers = new ArrayList<>();
+        List<BufferedReader> readers = new ArrayList<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Path.of(LoadMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        try {
+            for (int i = 0; i < procs; i++) {
+                int count = sessions / procs + (i < sessions % procs ? 1 : 0);
+                Process p = new ProcessBuilder(java, "-Xmx768m", "-XX:+UseSerialGC", "-cp", cp, LoadMain.class.getName(), WORKER,
+                        target.url(), Integer.toString(count), o.realm(), Integer.toString(Math.max(1, o.concurrency() / procs)))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                workers.add(p);
+                readers.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+            }
+            for (BufferedReader r : readers) expect(r, "READY");
+            long t0 = System.nanoTime();
+            for (Process p : workers) {
+                OutputStream os = p.getOutputStream();
+                os.write("GO\n".getBytes(StandardCharsets.US_ASCII));
+                os.flush();
+            }
+            int ready = 0, failed = 0;
+            for (BufferedReader r : readers) {
+                String[] f = expect(r, "OPEN").split(" ", 5);
+                ready += Integer.parseInt(f[1]);
+                failed += Integer.parseInt(f[2]);
+                if (f.length > 4 && !f[4].isBlank()) System.out.println("  [" + target.label() + "] worker: " + f[4]);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(2000);
+            long heap1 = pid > 0 ? ProcStats.heapAfterGc(pid) : -1;
+            long rss1 = pid > 0 ? ProcStats.rssBytes(pid) : -1;
+            out.add(Figure.higher(c, "sessions open", ready, "sessions"));
+            out.add(Figure.info(c, "sessions failed", failed, "sessions"));
+            out.add(Figure.lower(c, "time to open", seconds, "s"));
+            out.add(Figure.higher(c, "sessions opened/s", ready / seconds, "1/s"));
+            out.add(Figure.info(c, "client processes", procs, "processes"));
+            if (rss0 > 0 && rss1 > 0 && ready > 0) {
+                out.add(Figure.info(c, "router RSS after", rss1 / 1048576.0, "MiB"));
+                out.add(Figure.lower(c, "router RSS per session", (rss1 - rss0) / (double) ready / 1024, "KiB"));
+            }
+            if (heap0 >= 0 && heap1 >= 0 && ready > 0) {
+                out.add(Figure.info(c, "router heap after GC", heap1 / 1048576.0, "MiB"));
+                out.add(Figure.lower(c, "router heap per session", (heap1 - heap0) / (double) ready / 1024, "KiB"));
+            }
+        } finally {
+            for (Process p : workers) p.getOutputStream().close();
+            for (Process p : workers) {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+            }
+        }
+        return out;
+    }
+
+    private static String expect(BufferedReader r, String word) throws Exception {
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.startsWith(word)) return line;
+        }
+        throw new IllegalStateException("connections worker ended before " + word);
+    }
+
+    /** Entry of a worker process: url count realm concurrency. */
+    static void worker(String[] args) throws Exception {
+        Target t = Target.parse("worker", args[0], 0, java.util.Set.of("json"));
+        int count = Integer.parseInt(args[1]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        try (Fleet fleet = new Fleet("idle", 2, Integer.parseInt(args[3]))) {
+            WampSession.Handler idle = new WampSession.Handler() {
+                @Override
+                public void onWelcome(WampSession s) {
+                    fleet.markReady(s);
+                }
+
+                @Override
+                public void onMessage(WampSession s, int type, byte[] b, int off, int len) {
+                    fleet.noteUnexpected(Wire.text(s.dialect, b, off, len));
+                }
+            };
+            System.out.println("READY");
+            System.out.flush();
+            if (in.readLine() == null) return;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) fleet.open(t, Dialect.JSON, args[2], idle);
+            fleet.awaitSetup(180_000);
+            System.out.println("OPEN " + fleet.ready.get() + " " + fleet.failed.get() + " "
+                    + (System.nanoTime() - t0) / 1_000_000 + " " + fleet.problems());
+            System.out.flush();
+            while (in.readLine() != null) {
+                // keep the sessions open until stdin closes
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tollgate.bench.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The load generator's command line: runs the chosen scenarios against a WAMP router (and, with {@code --vs}, each
+ * case alternately against a peer router), prints a table and writes a JSON file. Run with {@code --help}.
+ */
+public final class LoadMain {
+    private static final String USAGE = """
+            usage: java -jar bench/target/tollgate-load.jar --url ws://127.0.0.1:PORT/ws [options]
+              --url URL              router under test (WAMP v2 JSON/msgpack; v1 on the same URL)
+              --pid PID              its process id: router CPU, RSS and heap figures
+              --label NAME           its name in the table (tollgate)
+              --serializers LIST     what it speaks (json,msgpack,v1)
+              --vs URL               peer router: every case runs alternately against both, with ratios
+              --vs-pid PID --vs-label NAME (peer) --vs-serializers LIST (json)
+              --scenarios LIST       fanout,rpc,connections,v1fanout (all four)
+              --subscribers LIST     fan-out subscribers (10,100,1000)
+              --payloads LIST        fan-out payload bytes (100,4096)
+              --fanout-serializers LIST (json,msgpack)
+              --rpc LIST             callers:callees pairs (10:1)
+              --rpc-window N         calls outstanding per caller (4)
+              --rpc-serializers LIST (json,msgpack)
+              --sessions LIST        idle sessions to open in the connections scenario (1000)
+              --sessions-per-process N  (15000; more sessions start more client processes)
+              --v1-subscribers LIST  (1000)   --v1-payloads LIST (100)
+              --warmup S (2)  --duration S (5)  --rate-fraction F (0.5)  --threads N (1)  --concurrency N (128)
+              --window-bytes N (1048576)  --window-events N (200)  --realm NAME (realm1)
+              --json FILE            results as JSON (bench-results.json)
+            """;
+
+    private LoadMain() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length > 0 && argv[0].equals(ConnectionsScenario.WORKER)) {
+            ConnectionsScenario.worker(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
+        Map<String, String> a = parse(argv);
+        if (a.containsKey("help") || !a.containsKey("url")) {
+            System.out.print(USAGE);
+            System.exit(a.containsKey("help") ? 0 : 2);
+        }
+        Options o = new Options(a.getOrDefault("realm", "realm1"), dbl(a, "warmup", 2), dbl(a, "duration", 5),
+                dbl(a, "rate-fraction", 0.5), (int) dbl(a, "threads", 1), (int) dbl(a, "concurrency", 128),
+                (int) dbl(a, "window-bytes", 1 << 20), (int) dbl(a, "window-events", 200));
+        List<Target> targets = new ArrayList<>();
+        targets.add(Target.parse(a.getOrDefault("label", "tollgate"), a.get("url"), (long) dbl(a, "pid", 0),
+                set(a.getOrDefault("serializers", "json,msgpack,v1"))));
+        if (a.containsKey("vs")) {
+            targets.add(Target.parse(a.getOrDefault("vs-label", "peer"), a.get("vs"), (long) dbl(a, "vs-pid", 0),
+                    set(a.getOrDefault("vs-serializers", "json"))));
+        }
+        Set<String> scenarios = set(a.getOrDefault("scenarios", "fanout,rpc,connections,v1fanout"));
+        Report report = new Report(targets, o);
+        System.out.printf(Locale.ROOT, "Tollgate load generator: %s; JVM %s; %d cores%n", OffsetDateTime.now(),
+                Runtime.version(), Runtime.getRuntime().availableProcessors());
+
+        if (scenarios.contains("fanout")) {
+            for (String ser : list(a.getOrDefault("fanout-serializers", "json,msgpack")))
+                for (String p : list(a.getOrDefault("payloads", "100,4096")))
+                    for (String n : list(a.getOrDefault("subscribers", "10,100,1000"))) {
+                        var spec = new FanoutScenario.Spec(Dialect.of(ser), Integer.parseInt(n), Integer.parseInt(p));
+                        runCase(report, spec.name(), spec.dialect(), t -> new FanoutScenario(t, spec, o).run());
+                    }
+        }
+        if (scenarios.contains("rpc")) {
+            for (String ser : list(a.getOrDefault("rpc-serializers", "json,msgpack")))
+                for (String pair : list(a.getOrDefault("rpc", "10:1"))) {
+                    String[] ck = pair.split(":");
+                    var spec = new RpcScenario.Spec(Dialect.of(ser), Integer.parseInt(ck[0]), Integer.parseInt(ck[1]),
+                            (int) dbl(a, "rpc-window", 4));
+                    runCase(report, spec.name(), spec.dialect(), t -> new RpcScenario(t, spec, o).run());
+                }
+        }
+        if (scenarios.contains("connections")) {
+            for (String m : list(a.getOrDefault("sessions", "1000"))) {
+                int sessions = Integer.parseInt(m);
+                int perProcess = (int) dbl(a, "sessions-per-process", 15000);
+                runCase(report, "connections json m=" + sessions, Dialect.JSON,
+                        t -> new ConnectionsScenario(t, sessions, perProcess, o).run());
+            }
+        }
+        if (scenarios.contains("v1fanout")) {
+            for (String p : list(a.getOrDefault("v1-payloads", "100")))
+                for (String n : list(a.getOrDefault("v1-subscribers", "1000"))) {
+                    var spec = new FanoutScenario.Spec(Dialect.V1, Integer.parseInt(n), Integer.parseInt(p));
+                    runCase(report, spec.name(), Dialect.V1, t -> new FanoutScenario(t, spec, o).run());
+                }
+        }
+        System.out.println();
+        report.printTable(System.out);
+        Path json = Path.of(a.getOrDefault("json", "bench-results.json"));
+        Files.writeString(json, report.toJson());
+        System.out.println("results written to " + json.toAbsolutePath());
+        System.exit(0);
+    }
+
+    interface CaseRun {
+        List<Figure> run(Target t) throws Exception;
+    }
+
+    /** Runs one case against each target that speaks its dialect, one after the other. */
+    private static void runCase(Report report, String name, Dialect d, CaseRun run) throws InterruptedException {
+        for (Target t : report.targets()) {
+            if (!t.speaks(d)) continue;
+            System.out.printf(Locale.ROOT, "%-32s %-10s ", name, t.label());
+            System.out.flush();
+            try {
+                List<Figure> figures = run.run(t);
+                report.add(t, figures);
+                StringBuilder b = new StringBuilder();
+                for (Figure f : figures) {
+                    if (f.better() != Figure.Better.NONE || f.name().startsWith("load generator CPU at max")
+                            || f.name().startsWith("router CPU at max")) {
+                        b.append(f.name()).append('=').append(Report.format(f.value())).append(' ');
+                    }
+                }
+                System.out.println(b);
+            } catch (Exception e) {
+                System.out.println("FAILED: " + e.getMessage());
+                report.fail(t, name, String.valueOf(e.getMessage()));
+            }
+            System.gc();
+            Thread.sleep(1500); // let the router settle (closed sessions, GC) before the next run
+        }
+    }
+
+    private static Map<String, String> parse(String[] argv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String k = argv[i];
+            if (!k.startsWith("--")) throw new IllegalArgumentException("expected --option but was " + k);
+            k = k.substring(2);
+            int eq = k.indexOf('=');
+            if (eq > 0) m.put(k.substring(0, eq), k.substring(eq + 1));
+            else if (k.equals("help")) m.put(k, "");
+            else if (i + 1 < argv.length) m.put(k, argv[++i]);
+            else throw new IllegalArgumentException("--" + k + ": expected a value");
+        }
+        return m;
+    }
+
+    private static double dbl(Map<String, String> a, String k, double def) {
+        String v = a.get(k);
+        if (v == null) return def;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + k + ": expected a number but was " + v);
+        }
+    }
+
+    private static List<String> list(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Set<String> set(String s) {
+        return new LinkedHashSet<>(list(s));
+    }
+}
