@@ -16,6 +16,11 @@ record Identity(String authid, List<String> roles, String authmethod, String aut
     roles = List.copyOf(roles);
   }
 
+  /** A session without a ticket: role {@code auth.anonymous-role}; its authid is set at join. */
+  static Identity anonymous(dev.tollgate.router.RouterConfig config) {
+    return new Identity(null, List.of(config.get("auth.anonymous-role")), "anonymous", "static", null);
+  }
+
   String authrole() {
     return roles.get(0);
   }

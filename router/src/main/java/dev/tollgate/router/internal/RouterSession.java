@@ -243,7 +243,7 @@ final class RouterSession {
       state = State.CHALLENGING;
       connection.send(new Challenge("ticket", Map.of()));
     } else if ((methods.isEmpty() || methods.contains("anonymous")) && router.config().allowAnonymous()) {
-      join(r, new Identity(null, List.of(router.config().get("auth.anonymous-role")), "anonymous", "static", null));
+      join(r, Identity.anonymous(router.config()));
     } else {
       String offered = security.ticketsEnabled() ? (router.config().allowAnonymous() ? "ticket, anonymous" : "ticket")
           : (router.config().allowAnonymous() ? "anonymous" : "none");

@@ -70,7 +70,7 @@ final class WampV1Connection extends WebSocketConnection {
     }
     Realm realm = router.realm(router.config().get("v1.realm"));
     Identity who = urlIdentity != null ? urlIdentity
-        : new Identity(null, List.of(router.config().get("auth.anonymous-role")), "anonymous", "static", null);
+        : Identity.anonymous(router.config());
     session.joinDirectly(realm, who);
   }
 
