@@ -45,8 +45,11 @@ public final class Router implements AutoCloseable {
     this.security = security;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("tollgate");
+    // Jetty's reserved threads wait to take over the selector; on few cores their hand-offs cost more than they save
+    // (RPC, 10 callers to one callee: about 20% more calls/s without them).
+    threads.setReservedThreads(0);
     this.server = new Server(threads);
-    this.core = new RouterCore(config, server.getThreadPool(), server.getScheduler(), security);
+    this.core = new RouterCore(config, server.getScheduler(), security);
 
     this.connector = new TollgateConnector(server);
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();

@@ -5,17 +5,16 @@ import dev.tollgate.router.RouterConfig;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * The router's state apart from its transport: realms, live connections, id scopes, counters, and the periodic
- * liveness sweep. Created once per running router.
+ * The router's state apart from its transport: realms, live connections, id scopes, counters, the writer threads,
+ * and the periodic liveness sweep. Created once per running router.
  */
 public final class RouterCore {
   private final RouterConfig config;
-  private final Executor executor;
+  private final Writers writers = new Writers(Runtime.getRuntime().availableProcessors());
   private final Scheduler scheduler;
   private final Counters counters = new Counters();
   private final Security security;
@@ -29,11 +28,10 @@ public final class RouterCore {
   private volatile Scheduler.Task keepalive;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterCore.class);
 
-  public RouterCore(RouterConfig config, Executor executor, Scheduler scheduler, Security security) {
+  public RouterCore(RouterConfig config, Scheduler scheduler, Security security) {
     this.config = config;
     this.security = security;
     counters.authFailures = security.failures();
-    this.executor = executor;
     this.scheduler = scheduler;
     Ids.Sequence subscriptionIds = new Ids.Sequence();
     Ids.Sequence registrationIds = new Ids.Sequence();
@@ -57,8 +55,8 @@ public final class RouterCore {
     return security;
   }
 
-  Executor executor() {
-    return executor;
+  Writers writers() {
+    return writers;
   }
 
   Scheduler scheduler() {
@@ -98,6 +96,7 @@ public final class RouterCore {
 
   /** Starts the periodic work: the liveness sweep, and the check for changed rules and users. */
   public void start() {
+    writers.start();
     scheduleRefresh();
     long keepalive = config.keepaliveInterval().toMillis();
     if (keepalive > 0) {
@@ -197,6 +196,7 @@ public final class RouterCore {
     for (WebSocketConnection c : connections) {
       c.abort();
     }
+    writers.close();
     return left;
   }
 }
