@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * load generator, so that the client side costs a small fraction of what the router spends.
  *
  * <p>Threading: reads, the handshake and every {@link Listener} callback run on the loop thread; {@link #send} may be
- * called from any thread (it writes at once when nothing is queued, otherwise queues and lets the loop flush).
+ * called from any thread (it writes at once when nothing is queued, otherwise queues and lets the loop flush). What
+ * a callback sends while the loop handles a read is written in one gathering write when that read is done, as a
+ * real client library would, so that the load generator spends few system calls per message.
  * A message arriving whole in one read is handed to the listener as a slice of the loop's read buffer, valid only
  * during the callback; a message split across reads is first gathered in this connection's carry-over buffer.
  */
@@ -48,6 +50,8 @@ final class WsConnection {
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(); // guarded by this
     private long queuedBytes; // guarded by this
     private boolean writeInterest; // guarded by this
+    /** True while the loop thread handles a read: its sends are gathered and written when the read is done. */
+    private boolean reading; // loop thread only
     Object attachment;
 
     WsConnection(Target target, String subprotocol, Listener listener) {
@@ -92,6 +96,11 @@ final class WsConnection {
     /** Sends bytes already framed (e.g. a batch of frames built by {@link #putFrame}); takes ownership of b. */
     synchronized void sendRaw(ByteBuffer b) {
         if (state == CLOSED) return;
+        if (Thread.currentThread() == loop && reading) {
+            outbound.add(b);
+            queuedBytes += b.remaining();
+            return;
+        }
         try {
             if (outbound.isEmpty()) {
                 channel.write(b);
@@ -128,7 +137,15 @@ final class WsConnection {
                 handshake();
             }
             if (k.isValid() && k.isWritable()) flush();
-            if (k.isValid() && k.isReadable()) read();
+            if (k.isValid() && k.isReadable()) {
+                reading = true;
+                try {
+                    read();
+                } finally {
+                    reading = false;
+                }
+                if (state != CLOSED) flushGathered();
+            }
         } catch (IOException e) {
             closeNow(e.toString());
         }
@@ -157,16 +174,31 @@ final class WsConnection {
     }
 
     private synchronized void flush() throws IOException {
-        while (!outbound.isEmpty()) {
-            ByteBuffer b = outbound.peek();
-            int n = channel.write(b);
-            queuedBytes -= n;
-            if (b.hasRemaining()) return;
-            outbound.poll();
+        writeQueued();
+        if (outbound.isEmpty()) {
+            writeInterest = false;
+            key.interestOps(SelectionKey.OP_READ);
         }
-        queuedBytes = 0;
-        writeInterest = false;
-        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    /** Writes what the callbacks of a read sent, unless the loop already waits to flush this connection. */
+    private synchronized void flushGathered() throws IOException {
+        if (writeInterest || outbound.isEmpty()) return;
+        writeQueued();
+        if (!outbound.isEmpty()) {
+            writeInterest = true;
+            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Writes as much of the queue as the socket takes, in gathering writes. */
+    private void writeQueued() throws IOException {
+        while (!outbound.isEmpty()) {
+            long n = channel.write(outbound.toArray(new ByteBuffer[0]));
+            queuedBytes -= n;
+            while (!outbound.isEmpty() && !outbound.peek().hasRemaining()) outbound.poll();
+            if (n == 0) return;
+        }
     }
 
     private void read() throws IOException {
