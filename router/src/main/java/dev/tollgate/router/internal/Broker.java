@@ -111,7 +111,7 @@ final class Broker {
     for (RouterSession receiver : sub.subscribers) {
       if (audience.includes(receiver) && !receiver.isGone()) {
         Connection c = receiver.connection();
-        c.sendEncoded(publication.encoded(c.format()));
+        c.sendFrame(publication.frame(c.format()));
         delivered++;
       }
     }

@@ -15,8 +15,11 @@ interface Connection {
   /** Encodes and queues one message for this receiver alone. */
   void send(WampMessage message);
 
-  /** Queues bytes already encoded in {@link #format()}, shared with other receivers; they are not modified. */
-  void sendEncoded(ByteBuffer shared);
+  /**
+   * Queues a whole WebSocket frame whose message is in {@link #format()}, shared with other receivers; it is not
+   * modified.
+   */
+  void sendFrame(ByteBuffer shared);
 
   /** Queues a last message, then closes the transport with a normal close once it is written. */
   void sendAndClose(WampMessage last);

@@ -6,15 +6,15 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * One EVENT on its way to every subscriber of one subscription. It is encoded at most once per serializer, and the
- * same bytes go to every receiver that speaks that serializer.
+ * One EVENT on its way to every subscriber of one subscription. It is encoded and framed at most once per format,
+ * and the same bytes go to every receiver that speaks that format.
  *
  * <p>Not thread-safe: the broker delivers a publication from a single thread, the publisher's.
  */
 final class Publication {
   private final Event event;
   private final String topic;
-  private final ByteBuffer[] encoded = new ByteBuffer[WireFormat.values().length];
+  private final ByteBuffer[] frames = new ByteBuffer[WireFormat.values().length];
 
   Publication(String topic, long subscriptionId, long publicationId, Map<String, Object> details, Payload payload) {
     this.topic = topic;
@@ -29,13 +29,13 @@ final class Publication {
     return event;
   }
 
-  /** The EVENT's bytes in {@code format}, read-only and shared: receivers must use a duplicate. */
-  ByteBuffer encoded(WireFormat format) {
+  /** The EVENT as a WebSocket frame in {@code format}, read-only and shared: receivers must use a duplicate. */
+  ByteBuffer frame(WireFormat format) {
     int slot = format.ordinal();
-    ByteBuffer bytes = encoded[slot];
+    ByteBuffer bytes = frames[slot];
     if (bytes == null) {
-      bytes = ByteBuffer.wrap(format.encodeEvent(this)).asReadOnlyBuffer();
-      encoded[slot] = bytes;
+      bytes = ServerFrames.frame(format.binary(), format.encodeEvent(this)).asReadOnlyBuffer();
+      frames[slot] = bytes;
     }
     return bytes;
   }

@@ -17,7 +17,7 @@ public final class TollgateConnector extends ServerConnector {
   @Override
   protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key)
       throws IOException {
-    HoldingEndPoint endPoint = new HoldingEndPoint(channel, selector, key, getScheduler());
+    TollgateEndPoint endPoint = new TollgateEndPoint(channel, selector, key, getScheduler());
     endPoint.setIdleTimeout(getIdleTimeout());
     return endPoint;
   }

@@ -46,7 +46,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
       if (serializer.isPresent()) {
         response.setAcceptedSubProtocol(subprotocol);
         response.setExtensions(List.of());
-        return new WampV2Connection(router, serializer.get(), identity);
+        return new WampV2Connection(router, serializer.get(), identity, TollgateEndPoint.of(request));
       }
       if (v1 && subprotocol.equals("wamp")) {
         response.setAcceptedSubProtocol(subprotocol);
@@ -89,10 +89,8 @@ public final class WampNegotiator implements WebSocketNegotiator {
       return null;
     }
     response.setExtensions(List.of());
-    HoldingEndPoint endPoint = HoldingEndPoint.of(request);
-    if (endPoint != null) {
-      endPoint.hold();
-    }
+    TollgateEndPoint endPoint = TollgateEndPoint.of(request);
+    endPoint.hold();
     return new WampV1Connection(router, identity, endPoint);
   }
 

@@ -55,19 +55,14 @@ final class WampV1Connection extends WebSocketConnection {
   private final Map<Long, String> subscribing = new ConcurrentHashMap<>();
   private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
 
-  /** Holds the 101 response until the WELCOME; null when the connector does not hold writes. */
-  private final HoldingEndPoint endPoint;
-
-  WampV1Connection(RouterCore router, Identity urlIdentity, HoldingEndPoint endPoint) {
-    super(router, WireFormat.V1, urlIdentity);
-    this.endPoint = endPoint;
+  WampV1Connection(RouterCore router, Identity urlIdentity, TollgateEndPoint endPoint) {
+    super(router, WireFormat.V1, urlIdentity, endPoint);
   }
 
   @Override
   protected void opened() {
-    if (endPoint != null) {
-      endPoint.releaseWithNextWrite();
-    }
+    // the 101 response, held by the negotiator, leaves in the same write as the WELCOME
+    endPoint.releaseWithNextWrite();
     Realm realm = router.realm(router.config().get("v1.realm"));
     Identity who = urlIdentity != null ? urlIdentity
         : Identity.anonymous(router.config());

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 final class WampV2Connection extends WebSocketConnection {
   private final Serializer serializer;
 
-  WampV2Connection(RouterCore router, Serializer serializer, Identity urlIdentity) {
-    super(router, WireFormat.of(serializer), urlIdentity);
+  WampV2Connection(RouterCore router, Serializer serializer, Identity urlIdentity, TollgateEndPoint endPoint) {
+    super(router, WireFormat.of(serializer), urlIdentity, endPoint);
     this.serializer = serializer;
   }
 

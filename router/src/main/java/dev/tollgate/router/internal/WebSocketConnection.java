@@ -3,6 +3,7 @@ package dev.tollgate.router.internal;
 import dev.tollgate.protocol.WampMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,20 +24,24 @@ import org.slf4j.LoggerFactory;
  * encodes.
  *
  * <p>Inbound: frames arrive one at a time on a Jetty thread (the next only after {@code demand()}), are reassembled,
- * decoded and handed to the {@link RouterSession} in order. Outbound: every send goes through a bounded
- * {@link OutboundQueue}; a flusher task drains whatever has gathered into Jetty in batch mode and flushes once, so
- * many frames leave in one write. Shared EVENT bytes are written as they are, never copied per receiver.
+ * decoded and handed to the {@link RouterSession} in order. Outbound: every message is framed by Tollgate
+ * ({@link ServerFrames}) and goes through a bounded {@link OutboundQueue}; this connection's writer thread drains
+ * whatever has gathered straight to the socket in one gathering write. Shared EVENT frames are written as they are,
+ * never copied per receiver. Jetty's session still writes the control frames (close, ping, pong); the
+ * {@link TollgateEndPoint} takes its writes and ours one at a time.
  */
 abstract class WebSocketConnection implements FrameHandler, Connection {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
-  /** Frames handed to Jetty per flush; bounds the time one flush holds a pool thread. */
-  private static final int MAX_FRAMES_PER_FLUSH = 512;
+  /** Frames per gathering write (Linux takes at most 1,024 buffers in one writev). */
+  private static final int MAX_FRAMES_PER_WRITE = 512;
+  /** Bytes per write: bounds how long one connection holds its writer thread. */
+  private static final long MAX_BYTES_PER_WRITE = 256 * 1024;
   /** How long a connection closed as a slow consumer may take to go before it is aborted. */
   private static final long SLOW_CONSUMER_ABORT_MS = 5_000;
 
   protected final RouterCore router;
   private final WireFormat format;
-  private final byte dataOpCode;
+  protected final TollgateEndPoint endPoint;
   private final OutboundQueue queue;
   private final Flusher flusher = new Flusher();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
@@ -56,11 +61,11 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   protected final Identity urlIdentity;
 
   /** @param urlIdentity who the upgrade request's ticket proved this peer to be, or null */
-  WebSocketConnection(RouterCore router, WireFormat format, Identity urlIdentity) {
+  WebSocketConnection(RouterCore router, WireFormat format, Identity urlIdentity, TollgateEndPoint endPoint) {
     this.router = router;
     this.urlIdentity = urlIdentity;
     this.format = format;
-    this.dataOpCode = format.binary() ? OpCode.BINARY : OpCode.TEXT;
+    this.endPoint = endPoint;
     this.queue = new OutboundQueue(router.config().outboundQueueBytes(), router.config().outboundQueueMessages());
     this.writer = router.writers().assign();
   }
@@ -245,13 +250,13 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   public void send(WampMessage message) {
     byte[] bytes = encode(message);
     if (bytes != null) {
-      enqueue(ByteBuffer.wrap(bytes));
+      sendBytes(bytes);
     }
   }
 
-  /** Queues bytes for this peer; for a dialect that writes frames of its own making. */
+  /** Queues one message already encoded for this peer; for a dialect that encodes messages of its own making. */
   protected void sendBytes(byte[] bytes) {
-    enqueue(ByteBuffer.wrap(bytes));
+    enqueue(ServerFrames.frame(format.binary(), bytes));
   }
 
   /** Whether the transport is closed or closing. */
@@ -260,7 +265,7 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   }
 
   @Override
-  public void sendEncoded(ByteBuffer shared) {
+  public void sendFrame(ByteBuffer shared) {
     enqueue(shared);
   }
 
@@ -345,7 +350,10 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     flusher.iterate();
   }
 
-  /** Drains the queue into Jetty in batch mode and flushes once per drain; one write for many frames. */
+  /**
+   * Drains the queue straight to the socket: whatever frames have gathered, up to a bound, leave in one gathering
+   * write, then the next batch. A queued close goes after the frames before it.
+   */
   private final class Flusher extends IteratingCallback {
     private int inFlightFrames;
     private long inFlightBytes;
@@ -354,26 +362,32 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
 
     @Override
     protected Action process() {
+      if (!done && !ws.isOutputOpen()) {
+        // Jetty closed the session (the peer's close, an error): no data frame may follow its close frame.
+        done = true;
+      }
       if (done) {
         queue.clear();
         return Action.IDLE;
       }
-      CoreSession s = ws;
+      ByteBuffer[] batch = new ByteBuffer[Math.min(MAX_FRAMES_PER_WRITE, Math.max(1, queue.queuedMessages()))];
       Object item;
-      while (inFlightFrames < MAX_FRAMES_PER_FLUSH && (item = queue.poll()) != null) {
+      while (inFlightFrames < batch.length && inFlightBytes < MAX_BYTES_PER_WRITE && (item = queue.poll()) != null) {
         if (item instanceof OutboundQueue.CloseAfter close) {
           closeAfter = close;
           break;
         }
-        ByteBuffer bytes = (ByteBuffer) item;
-        inFlightFrames++;
-        inFlightBytes += bytes.remaining();
-        s.sendFrame(new Frame(dataOpCode, bytes.duplicate()), Callback.NOOP, true);
+        ByteBuffer frame = ((ByteBuffer) item).duplicate();
+        batch[inFlightFrames++] = frame;
+        inFlightBytes += frame.remaining();
       }
-      if (inFlightFrames == 0 && closeAfter == null) {
+      if (inFlightFrames == 0) {
+        if (closeAfter != null) {
+          closeNow();
+        }
         return Action.IDLE;
       }
-      s.flush(this);
+      endPoint.write(this, inFlightFrames == batch.length ? batch : Arrays.copyOf(batch, inFlightFrames));
       return Action.SCHEDULED;
     }
 
@@ -382,13 +396,17 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
       queue.written(inFlightFrames, inFlightBytes);
       inFlightFrames = 0;
       inFlightBytes = 0;
-      OutboundQueue.CloseAfter close = closeAfter;
-      if (close != null) {
-        closeAfter = null;
-        done = true;
-        closed.set(true);
-        ws.close(close.code(), close.reason(), Callback.NOOP);
+      if (closeAfter != null) {
+        closeNow();
       }
+    }
+
+    private void closeNow() {
+      OutboundQueue.CloseAfter close = closeAfter;
+      closeAfter = null;
+      done = true;
+      closed.set(true);
+      ws.close(close.code(), close.reason(), Callback.NOOP);
     }
 
     @Override
