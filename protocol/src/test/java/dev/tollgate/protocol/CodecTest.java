@@ -135,6 +135,31 @@ class CodecTest {
     assertEquals(false, WampUris.isValid("", WampUris.Rules.LOOSE, true));
   }
 
+  /** The spec's regular expressions for URIs (section "URIs"), the reference the one-pass check must agree with. */
+  @Test
+  void uriChecksAgreeWithTheSpecsRegularExpressions() {
+    Map<String, java.util.regex.Pattern> spec = Map.of(
+        "LOOSE false", java.util.regex.Pattern.compile("^([^\\s\\.#]+\\.)*([^\\s\\.#]+)$"),
+        "LOOSE true", java.util.regex.Pattern.compile("^(([^\\s\\.#]+\\.)|\\.)*([^\\s\\.#]+)?$"),
+        "STRICT false", java.util.regex.Pattern.compile("^([0-9a-z_]+\\.)*([0-9a-z_]+)$"),
+        "STRICT true", java.util.regex.Pattern.compile("^(([0-9a-z_]+\\.)|\\.)*([0-9a-z_]+)?$"));
+    char[] alphabet = {'a', 'Z', '0', '_', '.', '.', ' ', '#', '/', '\t', '-', '\u00e9'};
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 50_000; i++) {
+      char[] uri = new char[1 + random.nextInt(8)];
+      for (int k = 0; k < uri.length; k++) {
+        uri[k] = alphabet[random.nextInt(alphabet.length)];
+      }
+      String u = new String(uri);
+      for (WampUris.Rules rules : WampUris.Rules.values()) {
+        for (boolean empty : new boolean[] {false, true}) {
+          boolean expected = spec.get(rules + " " + empty).matcher(u).matches();
+          assertEquals(expected, WampUris.isValid(u, rules, empty), () -> rules + " empty=" + empty + " '" + u + "'");
+        }
+      }
+    }
+  }
+
   @Test
   void idsStayWithinTheSpecRange() {
     for (int i = 0; i < 100_000; i++) {
