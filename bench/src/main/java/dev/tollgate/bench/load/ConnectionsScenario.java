@@ -3,16 +3,21 @@ package dev.tollgate.bench.load;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.tollgate.auth.TicketGenerator;
+import dev.tollgate.auth.TicketSecret;
 
 /**
  * Connections: M idle WAMP v2 JSON sessions, opened by one or more client processes (this jar, started as
  * {@value #WORKER}) so that no process exceeds its file-descriptor limit. Measures the time to open them all and
- * the router's RSS and (for a JVM, through jcmd after a full GC) used heap before and after, per session.
+ * the router's RSS and (for a JVM, through jcmd after a full GC) used heap before and after, per session. With a
+ * ticket secret, every session carries its own anonymous Oro ticket in the URL, as Oro's backend publisher does, so
+ * the time to open includes the router's ticket checks.
  *
  * <p>Worker protocol on stdin/stdout: the worker prints READY, waits for a line GO, opens its sessions, prints
  * {@code OPEN ready failed millis problems}, keeps them open until its stdin closes, then closes them and exits.
@@ -23,16 +28,23 @@ final class ConnectionsScenario {
     private final int sessions;
     private final int perProcess;
     private final Options o;
+    private final String ticketSecret;
 
-    ConnectionsScenario(Target target, int sessions, int perProcess, Options o) {
+    /** @param ticketSecret the router's ticket secret, to open ticket-authenticated sessions; null for none */
+    ConnectionsScenario(Target target, int sessions, int perProcess, Options o, String ticketSecret) {
         this.target = target;
         this.sessions = sessions;
         this.perProcess = perProcess;
         this.o = o;
+        this.ticketSecret = ticketSecret;
+    }
+
+    static String name(int sessions, boolean tickets) {
+        return "connections json m=" + sessions + (tickets ? " ticket" : "");
     }
 
     List<Figure> run() throws Exception {
-        String c = "connections json m=" + sessions;
+        String c = name(sessions, ticketSecret != null);
         List<Figure> out = new ArrayList<>();
         long pid = target.pid();
         long heap0 = pid > 0 ? ProcStats.heapAfterGc(pid) : -1; // a JVM: full GC first, so that RSS is read alike twice
@@ -46,7 +58,8 @@ final class ConnectionsScenario {
             for (int i = 0; i < procs; i++) {
                 int count = sessions / procs + (i < sessions % procs ? 1 : 0);
                 Process p = new ProcessBuilder(java, "-Xmx768m", "-XX:+UseSerialGC", "-cp", cp, LoadMain.class.getName(), WORKER,
-                        target.url(), Integer.toString(count), o.realm(), Integer.toString(Math.max(1, o.concurrency() / procs)))
+                        target.url(), Integer.toString(count), o.realm(), Integer.toString(Math.max(1, o.concurrency() / procs)),
+                        ticketSecret == null ? "-" : ticketSecret)
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 workers.add(p);
                 readers.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
@@ -99,10 +112,12 @@ final class ConnectionsScenario {
         throw new IllegalStateException("connections worker ended before " + word);
     }
 
-    /** Entry of a worker process: url count realm concurrency. */
+    /** Entry of a worker process: url count realm concurrency ticket-secret-or-dash. */
     static void worker(String[] args) throws Exception {
         Target t = Target.parse("worker", args[0], 0, java.util.Set.of("json"));
         int count = Integer.parseInt(args[1]);
+        TicketGenerator tickets = args[4].equals("-") ? null
+                : new TicketGenerator(TicketSecret.of(args[4]), java.time.Clock.systemUTC());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         try (Fleet fleet = new Fleet("idle", 2, Integer.parseInt(args[3]))) {
             WampSession.Handler idle = new WampSession.Handler() {
@@ -120,7 +135,12 @@ final class ConnectionsScenario {
             System.out.flush();
             if (in.readLine() == null) return;
             long t0 = System.nanoTime();
-            for (int i = 0; i < count; i++) fleet.open(t, Dialect.JSON, args[2], idle);
+            for (int i = 0; i < count; i++) {
+                Target session = tickets == null ? t : Target.parse("worker", args[0]
+                        + (args[0].contains("?") ? "&" : "?") + "ticket="
+                        + URLEncoder.encode(tickets.anonymous(), StandardCharsets.US_ASCII), 0, t.serializers());
+                fleet.open(session, Dialect.JSON, args[2], idle);
+            }
             fleet.awaitSetup(180_000);
             System.out.println("OPEN " + fleet.ready.get() + " " + fleet.failed.get() + " "
                     + (System.nanoTime() - t0) / 1_000_000 + " " + fleet.problems());

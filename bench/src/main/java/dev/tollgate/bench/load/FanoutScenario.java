@@ -11,54 +11,78 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Fan-out: one publisher, N subscribers of one topic, all in the given dialect (v1 included: v1 publisher, v1
- * subscribers).
+ * Pub/sub load: M topics, each with its own publisher and N subscribers, all in the given dialect (v1 included: v1
+ * publishers, v1 subscribers). One topic is the fan-out case; many topics with a few subscribers each is the fan-in
+ * case (many publishers at once).
  *
  * <ol>
- *   <li>Setup: N sessions subscribe (v1 has no SUBSCRIBED: a v1 subscriber counts as ready once SUBSCRIBE is sent);
- *       then the publisher primes the topic until every subscriber has received one event.</li>
- *   <li>Maximum rate: the publisher keeps at most a window of events outstanding per live subscriber (published ×
- *       live − delivered), below the router's per-connection queue bound, and publishes as fast as that lets it.
- *       Figure: deliveries/s over the measured interval.</li>
- *   <li>Latency: the publisher paces events evenly at {@code rateFraction} of that maximum; each event carries its
- *       scheduled send time (so a stalled publisher does not hide latency), each delivery records now − that time.
- *       Figures: p50, p99, p99.9 and max in ms.</li>
+ *   <li>Setup: the subscribers subscribe (v1 has no SUBSCRIBED: a v1 subscriber counts as ready once SUBSCRIBE is
+ *       sent); then the publishers prime their topics until every subscriber has received one event.</li>
+ *   <li>Maximum rate: each publisher keeps at most a window of events outstanding per live subscriber of its topic
+ *       (published × live − delivered), below the router's per-connection queue bound, and publishes as fast as that
+ *       lets it. Figure: deliveries/s over the measured interval.</li>
+ *   <li>Latency: events are paced evenly, round robin over the topics, at {@code rateFraction} of that maximum (or at
+ *       {@code pacedRate}); each carries its scheduled send time (so a stalled publisher does not hide latency), each
+ *       delivery records now − that time. Figures: p50, p99, p99.9 and max in ms.</li>
  * </ol>
- * CPU of the load generator, the router and the machine is reported for both intervals.
+ * With a slow subscriber, the latency step is replaced: after the maximum rate without it, one more subscriber
+ * subscribes and stops reading, and the maximum rate to the others is measured again, with the router's memory
+ * growth and whether it closed the slow one.
+ *
+ * <p>CPU of the load generator, the router and the machine is reported for every interval.
  */
 final class FanoutScenario {
-    record Spec(Dialect dialect, int subscribers, int payload) {
+    record Spec(Dialect dialect, int topics, int subscribers, int payload, boolean slowSubscriber) {
+        static Spec fanout(Dialect d, int subscribers, int payload) {
+            return new Spec(d, 1, subscribers, payload, false);
+        }
+
         String name() {
-            return "fanout " + dialect.serializerName() + " n=" + subscribers + " " + (payload >= 1024 && payload % 1024 == 0 ? payload / 1024 + "KB" : payload + "B");
+            String size = payload >= 1024 && payload % 1024 == 0 ? payload / 1024 + "KB" : payload + "B";
+            String ser = dialect.serializerName();
+            if (slowSubscriber) return "slow-sub " + ser + " n=" + subscribers + "+1 " + size;
+            if (topics > 1) return "topics " + ser + " m=" + topics + " n=" + subscribers + " " + size;
+            return "fanout " + ser + " n=" + subscribers + " " + size;
         }
     }
 
     private final Target target;
     private final Spec spec;
     private final Options o;
-    private final String topic = "bench.fanout.t" + System.nanoTime() % 1_000_000;
+    private final String topicPrefix = "bench.fanout.t" + System.nanoTime() % 1_000_000 + ".";
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder[] deliveredByTopic;
     private final AtomicInteger primed = new AtomicInteger();
     private final Recorder latencyMicros = new Recorder(60_000_000L, 3);
     private volatile boolean recording;
     private final int eventType;
+    private final String name;
 
     FanoutScenario(Target target, Spec spec, Options o) {
         this.target = target;
         this.spec = spec;
         this.o = o;
+        this.name = spec.name();
         this.eventType = spec.dialect() == Dialect.V1 ? Wire.V1_EVENT : Wire.EVENT;
+        this.deliveredByTopic = new LongAdder[spec.topics()];
+        for (int t = 0; t < spec.topics(); t++) deliveredByTopic[t] = new LongAdder();
+    }
+
+    private String topic(int t) {
+        return topicPrefix + t;
     }
 
     List<Figure> run() throws Exception {
-        String c = spec.name();
         List<Figure> out = new ArrayList<>();
         Dialect d = spec.dialect();
-        try (Fleet subs = new Fleet("sub", o.threads(), o.concurrency()); Fleet pubs = new Fleet("pub", 1, 1)) {
+        int topics = spec.topics();
+        try (Fleet subs = new Fleet("sub", o.threads(), o.concurrency());
+             Fleet pubs = new Fleet("pub", 1, o.concurrency());
+             Fleet slow = new Fleet("slow", 1, 1)) {
             WampSession.Handler subscriber = new WampSession.Handler() {
                 @Override
                 public void onWelcome(WampSession s) {
-                    s.send(Wire.subscribe(d, 1, topic));
+                    s.send(Wire.subscribe(d, 1, topic(s.index % topics)));
                     if (d == Dialect.V1) subs.markReady(s);
                 }
 
@@ -67,6 +91,7 @@ final class FanoutScenario {
                     if (type == eventType) {
                         if (s.counter++ == 0) primed.incrementAndGet();
                         delivered.increment();
+                        deliveredByTopic[s.index % topics].increment();
                         if (recording) {
                             long micros = (Wire.now() - Wire.eventTime(d, b, off, len)) / 1000;
                             latencyMicros.recordValue(Math.min(Math.max(micros, 0), 60_000_000L));
@@ -79,103 +104,160 @@ final class FanoutScenario {
                 }
             };
             long t0 = System.nanoTime();
-            for (int i = 0; i < spec.subscribers(); i++) subs.open(target, d, o.realm(), subscriber);
+            for (int i = 0; i < spec.subscribers() * topics; i++) subs.open(target, d, o.realm(), subscriber);
             subs.awaitSetup(60_000);
             double setupSeconds = (System.nanoTime() - t0) / 1e9;
-            Publisher pub = new Publisher(pubs, d);
-            if (subs.live() == 0 || !pub.connected()) {
+            Publisher[] publishers = new Publisher[topics];
+            for (int t = 0; t < topics; t++) publishers[t] = new Publisher(pubs, d, topic(t));
+            if (!pubs.awaitSetup(30_000) || subs.live() == 0) {
                 throw new IllegalStateException("setup failed: " + subs.problems() + pubs.problems());
             }
             // prime: until every subscriber got an event (the subscription is in place on the router)
             long deadline = System.currentTimeMillis() + 15_000;
             while (primed.get() < subs.live() && System.currentTimeMillis() < deadline) {
-                pub.publish(1, -1);
+                for (Publisher p : publishers) p.publish(1, -1);
                 Thread.sleep(50);
             }
             Thread.sleep(200);
-            out.add(Figure.info(c, "subscribers ready", subs.live(), "sessions"));
-            out.add(Figure.info(c, "setup time", setupSeconds, "s"));
+            out.add(Figure.info(name, "subscribers ready", subs.live(), "sessions"));
+            out.add(Figure.info(name, "setup time", setupSeconds, "s"));
 
-            // ---- maximum rate, window-paced
-            int window = Math.max(1, Math.min(o.windowEvents(), o.windowBytes() / (spec.payload() + 100)));
-            int batch = Math.max(1, window / 10);
-            AtomicBoolean stop = new AtomicBoolean();
-            long base = delivered.sum();
-            long[] published = {0};
-            Thread publisher = new Thread(() -> {
-                while (!stop.get()) {
-                    long live = subs.live();
-                    while (!stop.get() && published[0] * live - (delivered.sum() - base) > (long) (window - batch) * live) {
-                        LockSupport.parkNanos(20_000);
-                    }
-                    pub.publish(batch, -1);
-                    published[0] += batch;
-                }
-            }, "publisher-window");
-            publisher.start();
-            Thread.sleep((long) (o.warmupSeconds() * 1000));
-            long d0 = delivered.sum();
-            ProcStats.Sample s0 = ProcStats.sample(target.pid());
-            Thread.sleep((long) (o.durationSeconds() * 1000));
-            long d1 = delivered.sum();
-            ProcStats.Sample s1 = ProcStats.sample(target.pid());
-            stop.set(true);
-            publisher.join();
-            double maxRate = (d1 - d0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9);
-            ProcStats.Cpu cpuMax = ProcStats.cpu(s0, s1);
-            out.add(Figure.higher(c, "deliveries/s", maxRate, "1/s"));
-            out.add(Figure.info(c, "window", window, "events"));
-            addCpu(out, c, "at max", cpuMax);
-            drain(subs, base, published[0]);
-
-            // ---- latency at a fraction of the maximum
-            int live = subs.live();
-            double eventsPerSecond = Math.max(1, o.rateFraction() * maxRate / Math.max(1, live));
-            stop.set(false);
-            long paceStart = Wire.now();
-            long pacedBase = delivered.sum();
-            long[] pacedSent = {0};
-            Thread paced = new Thread(() -> {
-                long sent = 0;
-                while (!stop.get()) {
-                    long now = Wire.now();
-                    long due = (long) ((now - paceStart) / 1e9 * eventsPerSecond) - sent;
-                    if (due > 0) {
-                        for (long i = 0; i < due; i++) {
-                            pub.publish(1, paceStart + (long) ((sent + i) * 1e9 / eventsPerSecond));
+            if (spec.slowSubscriber()) {
+                double without = maxRate(out, subs, publishers, "deliveries/s without slow subscriber", "without slow");
+                long rssBefore = ProcStats.rssBytes(target.pid());
+                WampSession laggard = slow.open(target, d, o.realm(), new WampSession.Handler() {
+                    @Override
+                    public void onWelcome(WampSession s) {
+                        s.send(Wire.subscribe(d, 1, topic(0)));
+                        if (d == Dialect.V1) {
+                            slow.markReady(s);
+                            s.conn.pauseReading();
                         }
-                        sent += due;
-                        pacedSent[0] = sent;
                     }
-                    LockSupport.parkNanos(Math.max(50_000, Math.min(1_000_000, (long) (1e9 / eventsPerSecond))));
+
+                    @Override
+                    public void onMessage(WampSession s, int type, byte[] b, int off, int len) {
+                        if (type == Wire.SUBSCRIBED) {
+                            slow.markReady(s);
+                            s.conn.pauseReading(); // from now on it reads nothing: the router must cope
+                        }
+                    }
+                });
+                if (!slow.awaitSetup(10_000)) throw new IllegalStateException("slow subscriber: " + slow.problems());
+                Thread.sleep(200);
+                double with = maxRate(out, subs, publishers, "deliveries/s with slow subscriber", "with slow");
+                long rssAfter = ProcStats.rssBytes(target.pid());
+                out.add(Figure.higher(name, "others' rate kept", 100 * with / without, "%"));
+                if (rssBefore >= 0 && rssAfter >= 0) {
+                    out.add(Figure.lower(name, "router RSS growth", (rssAfter - rssBefore) / 1048576.0, "MiB"));
                 }
-            }, "publisher-paced");
-            paced.start();
-            Thread.sleep((long) (Math.max(1, o.warmupSeconds() / 2) * 1000));
-            latencyMicros.reset();
-            recording = true;
-            long e0 = delivered.sum();
-            ProcStats.Sample p0 = ProcStats.sample(target.pid());
-            Thread.sleep((long) (o.durationSeconds() * 1000));
-            recording = false;
-            long e1 = delivered.sum();
-            ProcStats.Sample p1 = ProcStats.sample(target.pid());
-            Histogram h = latencyMicros.getIntervalHistogram();
-            stop.set(true);
-            paced.join();
-            drain(subs, pacedBase, pacedSent[0]);
-            double pacedRate = (e1 - e0) / ((p1.wallNanos() - p0.wallNanos()) / 1e9);
-            out.add(Figure.info(c, "paced deliveries/s", pacedRate, "1/s"));
-            out.add(Figure.lower(c, "p50", h.getValueAtPercentile(50) / 1000.0, "ms"));
-            out.add(Figure.lower(c, "p99", h.getValueAtPercentile(99) / 1000.0, "ms"));
-            out.add(Figure.lower(c, "p99.9", h.getValueAtPercentile(99.9) / 1000.0, "ms"));
-            out.add(Figure.info(c, "max", h.getMaxValue() / 1000.0, "ms"));
-            addCpu(out, c, "at " + Math.round(o.rateFraction() * 100) + "%", ProcStats.cpu(p0, p1));
-            out.add(Figure.info(c, "subscribers closed by router", subs.closedAfterReady.get(), "sessions"));
+                // A paused reader cannot see a close: let it read its backlog and find out whether the router ended it.
+                laggard.conn.resumeReading();
+                long closeDeadline = System.currentTimeMillis() + 10_000;
+                while (slow.closedAfterReady.get() == 0 && System.currentTimeMillis() < closeDeadline) Thread.sleep(20);
+                out.add(Figure.info(name, "slow subscriber closed by router", slow.closedAfterReady.get(), "sessions"));
+                laggard.close();
+            } else {
+                double max = o.pacedRate() > 0 ? 0 : maxRate(out, subs, publishers, "deliveries/s", "at max");
+                paced(out, subs, publishers, o.pacedRate() > 0 ? o.pacedRate() : o.rateFraction() * max);
+            }
+            out.add(Figure.info(name, "subscribers closed by router", subs.closedAfterReady.get(), "sessions"));
             String problems = subs.problems() + pubs.problems();
-            if (!problems.isEmpty()) System.out.println("  [" + target.label() + "] " + c + ": " + problems);
+            if (!problems.isEmpty()) System.out.println("  [" + target.label() + "] " + name + ": " + problems);
         }
         return out;
+    }
+
+    /** The maximum rate, window-paced per topic; adds its figures and returns deliveries/s. */
+    private double maxRate(List<Figure> out, Fleet subs, Publisher[] publishers, String figure, String when)
+            throws InterruptedException {
+        int topics = publishers.length;
+        int window = Math.max(1, Math.min(o.windowEvents(), o.windowBytes() / (spec.payload() + 100)));
+        int batch = Math.max(1, window / 10);
+        AtomicBoolean stop = new AtomicBoolean();
+        long[] base = new long[topics];
+        for (int t = 0; t < topics; t++) base[t] = deliveredByTopic[t].sum();
+        long[] published = new long[topics];
+        Thread publisher = new Thread(() -> {
+            while (!stop.get()) {
+                long live = Math.max(1, subs.live() / topics);
+                boolean any = false;
+                for (int t = 0; t < topics && !stop.get(); t++) {
+                    if (published[t] * live - (deliveredByTopic[t].sum() - base[t]) <= (long) (window - batch) * live) {
+                        publishers[t].publish(batch, -1);
+                        published[t] += batch;
+                        any = true;
+                    }
+                }
+                if (!any) LockSupport.parkNanos(20_000);
+            }
+        }, "publisher-window");
+        long totalBase = delivered.sum();
+        publisher.start();
+        Thread.sleep((long) (o.warmupSeconds() * 1000));
+        long d0 = delivered.sum();
+        ProcStats.Sample s0 = ProcStats.sample(target.pid());
+        Thread.sleep((long) (o.durationSeconds() * 1000));
+        long d1 = delivered.sum();
+        ProcStats.Sample s1 = ProcStats.sample(target.pid());
+        stop.set(true);
+        publisher.join();
+        double rate = (d1 - d0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9);
+        out.add(Figure.higher(name, figure, rate, "1/s"));
+        out.add(Figure.info(name, "window", window, "events"));
+        addCpu(out, name, when, ProcStats.cpu(s0, s1));
+        long expected = 0;
+        for (long p : published) expected += p * Math.max(1, subs.live() / topics);
+        drain(totalBase, expected);
+        return rate;
+    }
+
+    /** Latency at a steady rate of deliveries/s, events round robin over the topics. */
+    private void paced(List<Figure> out, Fleet subs, Publisher[] publishers, double deliveriesPerSecond)
+            throws InterruptedException {
+        int topics = publishers.length;
+        double eventsPerSecond = Math.max(1, deliveriesPerSecond / Math.max(1, subs.live() / topics));
+        AtomicBoolean stop = new AtomicBoolean();
+        long paceStart = Wire.now();
+        long pacedBase = delivered.sum();
+        long[] pacedSent = {0};
+        Thread paced = new Thread(() -> {
+            long sent = 0;
+            while (!stop.get()) {
+                long now = Wire.now();
+                // event k is due at paceStart + k / rate, so k + 1 events are due once that time has come
+                long due = (long) ((now - paceStart) / 1e9 * eventsPerSecond) + 1 - sent;
+                for (long i = 0; i < due; i++) {
+                    long k = sent + i;
+                    publishers[(int) (k % topics)].publish(1, paceStart + (long) (k * 1e9 / eventsPerSecond));
+                }
+                if (due > 0) {
+                    sent += due;
+                    pacedSent[0] = sent;
+                }
+                LockSupport.parkNanos(Math.max(50_000, Math.min(200_000, (long) (1e9 / eventsPerSecond))));
+            }
+        }, "publisher-paced");
+        paced.start();
+        Thread.sleep((long) (Math.max(1, o.warmupSeconds() / 2) * 1000));
+        latencyMicros.reset();
+        recording = true;
+        long e0 = delivered.sum();
+        ProcStats.Sample p0 = ProcStats.sample(target.pid());
+        Thread.sleep((long) (o.durationSeconds() * 1000));
+        recording = false;
+        long e1 = delivered.sum();
+        ProcStats.Sample p1 = ProcStats.sample(target.pid());
+        Histogram h = latencyMicros.getIntervalHistogram();
+        stop.set(true);
+        paced.join();
+        drain(pacedBase, pacedSent[0] * Math.max(1, subs.live() / topics));
+        out.add(Figure.info(name, "paced deliveries/s", (e1 - e0) / ((p1.wallNanos() - p0.wallNanos()) / 1e9), "1/s"));
+        out.add(Figure.lower(name, "p50", h.getValueAtPercentile(50) / 1000.0, "ms"));
+        out.add(Figure.lower(name, "p99", h.getValueAtPercentile(99) / 1000.0, "ms"));
+        out.add(Figure.lower(name, "p99.9", h.getValueAtPercentile(99.9) / 1000.0, "ms"));
+        out.add(Figure.info(name, "max", h.getMaxValue() / 1000.0, "ms"));
+        addCpu(out, name, o.pacedRate() > 0 ? "paced" : "at " + Math.round(o.rateFraction() * 100) + "%", ProcStats.cpu(p0, p1));
     }
 
     static void addCpu(List<Figure> out, String c, String when, ProcStats.Cpu cpu) {
@@ -188,9 +270,9 @@ final class FanoutScenario {
      * Waits until the subscribers received what was published (or made no progress for 5 s, or 60 s passed), so that
      * a backlog neither leaks into the next interval nor is left in the router when the sessions close.
      */
-    private void drain(Fleet subs, long base, long published) throws InterruptedException {
+    private void drain(long base, long expected) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000, lastProgress = System.currentTimeMillis(), last = -1;
-        while (delivered.sum() - base < published * subs.live() && System.currentTimeMillis() < deadline
+        while (delivered.sum() - base < expected && System.currentTimeMillis() < deadline
                 && System.currentTimeMillis() - lastProgress < 5_000) {
             long now = delivered.sum();
             if (now != last) {
@@ -202,17 +284,17 @@ final class FanoutScenario {
         Thread.sleep(200);
     }
 
-    /** The publishing session; publish() is called by one thread at a time. */
+    /** One publishing session and its topic; publish() is called by one thread at a time. */
     private final class Publisher {
         private final WampSession session;
+        private final String topic;
         private final byte[] padding = Wire.padding(spec.payload());
         private final byte[] message = new byte[spec.payload() + 256];
         private long request = 1;
         private long seq;
-        private final Fleet fleet;
 
-        Publisher(Fleet fleet, Dialect d) throws InterruptedException {
-            this.fleet = fleet;
+        Publisher(Fleet fleet, Dialect d, String topic) throws InterruptedException {
+            this.topic = topic;
             session = fleet.open(target, d, o.realm(), new WampSession.Handler() {
                 @Override
                 public void onWelcome(WampSession s) {
@@ -224,11 +306,6 @@ final class FanoutScenario {
                     if (type != Wire.PUBLISHED) fleet.noteUnexpected("publisher got " + Wire.text(d, b, off, len));
                 }
             });
-            fleet.awaitSetup(10_000);
-        }
-
-        boolean connected() {
-            return fleet.live() == 1;
         }
 
         /** Publishes count events in one write; time &lt; 0 means "now". Blocks while much is queued unsent. */

@@ -25,8 +25,10 @@ public final class LoadMain {
               --serializers LIST     what it speaks (json,msgpack,v1)
               --vs URL               peer router: every case runs alternately against both, with ratios
               --vs-pid PID --vs-label NAME (peer) --vs-serializers LIST (json)
-              --scenarios LIST       fanout,rpc,connections,v1fanout (all four)
+              --scenarios LIST       fanout,topics,rpc,slow,connections,v1fanout (all six)
               --subscribers LIST     fan-out subscribers (10,100,1000)
+              --topics LIST          many-topics cases topics:subscribers-per-topic (100:5)
+              --slow-subscribers LIST  slow-subscriber cases: this many normal subscribers plus one that stops reading (100)
               --payloads LIST        fan-out payload bytes (100,4096)
               --fanout-serializers LIST (json,msgpack)
               --rpc LIST             callers:callees pairs (10:1)
@@ -34,11 +36,18 @@ public final class LoadMain {
               --rpc-serializers LIST (json,msgpack)
               --sessions LIST        idle sessions to open in the connections scenario (1000)
               --sessions-per-process N  (15000; more sessions start more client processes)
+              --ticket-secret S      the router's auth.secret: each idle session carries its own anonymous ticket
+                                     (the router under test only; a peer gets sessions without tickets)
               --v1-subscribers LIST  (1000)   --v1-payloads LIST (100)
               --warmup S (2)  --duration S (5)  --rate-fraction F (0.5)  --threads N (1)  --concurrency N (128)
+              --paced-rate N         fan-out latency at N deliveries/s, without measuring the maximum first
               --window-bytes N (1048576)  --window-events N (200)  --realm NAME (realm1)
+              --repeat N             run each case N times per target, alternating; the table shows medians (1)
               --json FILE            results as JSON (bench-results.json)
             """;
+
+    /** How often each case runs per target (--repeat). */
+    private static int repeat = 1;
 
     private LoadMain() {
     }
@@ -54,8 +63,9 @@ public final class LoadMain {
             System.exit(a.containsKey("help") ? 0 : 2);
         }
         Options o = new Options(a.getOrDefault("realm", "realm1"), dbl(a, "warmup", 2), dbl(a, "duration", 5),
-                dbl(a, "rate-fraction", 0.5), (int) dbl(a, "threads", 1), (int) dbl(a, "concurrency", 128),
+                dbl(a, "rate-fraction", 0.5), dbl(a, "paced-rate", 0), (int) dbl(a, "threads", 1), (int) dbl(a, "concurrency", 128),
                 (int) dbl(a, "window-bytes", 1 << 20), (int) dbl(a, "window-events", 200));
+        repeat = Math.max(1, (int) dbl(a, "repeat", 1));
         List<Target> targets = new ArrayList<>();
         targets.add(Target.parse(a.getOrDefault("label", "tollgate"), a.get("url"), (long) dbl(a, "pid", 0),
                 set(a.getOrDefault("serializers", "json,msgpack,v1"))));
@@ -63,7 +73,7 @@ public final class LoadMain {
             targets.add(Target.parse(a.getOrDefault("vs-label", "peer"), a.get("vs"), (long) dbl(a, "vs-pid", 0),
                     set(a.getOrDefault("vs-serializers", "json"))));
         }
-        Set<String> scenarios = set(a.getOrDefault("scenarios", "fanout,rpc,connections,v1fanout"));
+        Set<String> scenarios = set(a.getOrDefault("scenarios", "fanout,topics,rpc,slow,connections,v1fanout"));
         Report report = new Report(targets, o);
         System.out.printf(Locale.ROOT, "Tollgate load generator: %s; JVM %s; %d cores%n", OffsetDateTime.now(),
                 Runtime.version(), Runtime.getRuntime().availableProcessors());
@@ -72,9 +82,17 @@ public final class LoadMain {
             for (String ser : list(a.getOrDefault("fanout-serializers", "json,msgpack")))
                 for (String p : list(a.getOrDefault("payloads", "100,4096")))
                     for (String n : list(a.getOrDefault("subscribers", "10,100,1000"))) {
-                        var spec = new FanoutScenario.Spec(Dialect.of(ser), Integer.parseInt(n), Integer.parseInt(p));
+                        var spec = FanoutScenario.Spec.fanout(Dialect.of(ser), Integer.parseInt(n), Integer.parseInt(p));
                         runCase(report, spec.name(), spec.dialect(), t -> new FanoutScenario(t, spec, o).run());
                     }
+        }
+        if (scenarios.contains("topics")) {
+            for (String ser : list(a.getOrDefault("fanout-serializers", "json,msgpack")))
+                for (String pair : list(a.getOrDefault("topics", "100:5"))) {
+                    String[] mn = pair.split(":");
+                    var spec = new FanoutScenario.Spec(Dialect.of(ser), Integer.parseInt(mn[0]), Integer.parseInt(mn[1]), 100, false);
+                    runCase(report, spec.name(), spec.dialect(), t -> new FanoutScenario(t, spec, o).run());
+                }
         }
         if (scenarios.contains("rpc")) {
             for (String ser : list(a.getOrDefault("rpc-serializers", "json,msgpack")))
@@ -85,18 +103,25 @@ public final class LoadMain {
                     runCase(report, spec.name(), spec.dialect(), t -> new RpcScenario(t, spec, o).run());
                 }
         }
+        if (scenarios.contains("slow")) {
+            for (String n : list(a.getOrDefault("slow-subscribers", "100"))) {
+                var spec = new FanoutScenario.Spec(Dialect.JSON, 1, Integer.parseInt(n), 100, true);
+                runCase(report, spec.name(), spec.dialect(), t -> new FanoutScenario(t, spec, o).run());
+            }
+        }
         if (scenarios.contains("connections")) {
             for (String m : list(a.getOrDefault("sessions", "1000"))) {
                 int sessions = Integer.parseInt(m);
                 int perProcess = (int) dbl(a, "sessions-per-process", 15000);
-                runCase(report, "connections json m=" + sessions, Dialect.JSON,
-                        t -> new ConnectionsScenario(t, sessions, perProcess, o).run());
+                String secret = a.get("ticket-secret");
+                runCase(report, ConnectionsScenario.name(sessions, secret != null), Dialect.JSON,
+                        t -> new ConnectionsScenario(t, sessions, perProcess, o, t == targets.get(0) ? secret : null).run());
             }
         }
         if (scenarios.contains("v1fanout")) {
             for (String p : list(a.getOrDefault("v1-payloads", "100")))
                 for (String n : list(a.getOrDefault("v1-subscribers", "1000"))) {
-                    var spec = new FanoutScenario.Spec(Dialect.V1, Integer.parseInt(n), Integer.parseInt(p));
+                    var spec = FanoutScenario.Spec.fanout(Dialect.V1, Integer.parseInt(n), Integer.parseInt(p));
                     runCase(report, spec.name(), Dialect.V1, t -> new FanoutScenario(t, spec, o).run());
                 }
         }
@@ -112,30 +137,38 @@ public final class LoadMain {
         List<Figure> run(Target t) throws Exception;
     }
 
-    /** Runs one case against each target that speaks its dialect, one after the other. */
+    /**
+     * Runs one case {@code repeat} times against each target that speaks its dialect, alternating between targets
+     * so that a drift of the machine (other load, heat) falls on both alike; the table shows medians.
+     */
     private static void runCase(Report report, String name, Dialect d, CaseRun run) throws InterruptedException {
-        for (Target t : report.targets()) {
-            if (!t.speaks(d)) continue;
-            System.out.printf(Locale.ROOT, "%-32s %-10s ", name, t.label());
-            System.out.flush();
-            try {
-                List<Figure> figures = run.run(t);
-                report.add(t, figures);
-                StringBuilder b = new StringBuilder();
-                for (Figure f : figures) {
-                    if (f.better() != Figure.Better.NONE || f.name().startsWith("load generator CPU at max")
-                            || f.name().startsWith("router CPU at max")) {
-                        b.append(f.name()).append('=').append(Report.format(f.value())).append(' ');
-                    }
-                }
-                System.out.println(b);
-            } catch (Exception e) {
-                System.out.println("FAILED: " + e.getMessage());
-                report.fail(t, name, String.valueOf(e.getMessage()));
+        for (int r = 1; r <= repeat; r++) {
+            for (Target t : report.targets()) {
+                if (t.speaks(d)) runOnce(report, name, t, r, run);
             }
-            System.gc();
-            Thread.sleep(1500); // let the router settle (closed sessions, GC) before the next run
         }
+    }
+
+    private static void runOnce(Report report, String name, Target t, int r, CaseRun run) throws InterruptedException {
+        System.out.printf(Locale.ROOT, "%-32s %-10s %s", name, t.label(), repeat > 1 ? "#" + r + " " : "");
+        System.out.flush();
+        try {
+            List<Figure> figures = run.run(t);
+            report.add(t, figures);
+            StringBuilder b = new StringBuilder();
+            for (Figure f : figures) {
+                if (f.better() != Figure.Better.NONE || f.name().startsWith("load generator CPU at max")
+                        || f.name().startsWith("router CPU at max")) {
+                    b.append(f.name()).append('=').append(Report.format(f.value())).append(' ');
+                }
+            }
+            System.out.println(b);
+        } catch (Exception e) {
+            System.out.println("FAILED: " + e.getMessage());
+            report.fail(t, name, String.valueOf(e.getMessage()));
+        }
+        System.gc();
+        Thread.sleep(1500); // let the router settle (closed sessions, GC) before the next run
     }
 
     private static Map<String, String> parse(String[] argv) {

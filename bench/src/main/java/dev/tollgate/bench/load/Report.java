@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Collects figures per (case, figure) and target; prints the table (with the ratio first target / second target
- * where both measured a compared figure) and renders the JSON file. Not thread-safe: the main thread only.
+ * Collects figures per (case, figure) and target, one value per run; prints the table of medians (with the ratio
+ * first target / second target where both measured a compared figure) and renders the JSON file with every run.
+ * Not thread-safe: the main thread only.
  */
 final class Report {
     private record Key(String scenarioCase, String name) {
@@ -19,7 +20,16 @@ final class Report {
     private static final class Row {
         String unit;
         Figure.Better better;
-        final Map<String, Double> values = new LinkedHashMap<>();
+        final Map<String, List<Double>> runs = new LinkedHashMap<>();
+
+        Double median(String label) {
+            List<Double> v = runs.get(label);
+            if (v == null || v.isEmpty()) return null;
+            List<Double> sorted = new ArrayList<>(v);
+            sorted.sort(null);
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
     }
 
     private final List<Target> targets;
@@ -42,7 +52,7 @@ final class Report {
             Row r = rows.computeIfAbsent(new Key(f.scenarioCase(), f.name()), k -> new Row());
             r.unit = f.unit();
             r.better = f.better();
-            r.values.put(t.label(), f.value());
+            r.runs.computeIfAbsent(t.label(), k -> new ArrayList<>()).add(f.value());
         }
     }
 
@@ -52,7 +62,7 @@ final class Report {
 
     private Double ratio(Row r) {
         if (targets.size() < 2 || r.better == Figure.Better.NONE) return null;
-        Double a = r.values.get(targets.get(0).label()), b = r.values.get(targets.get(1).label());
+        Double a = r.median(targets.get(0).label()), b = r.median(targets.get(1).label());
         return a == null || b == null || b == 0 ? null : a / b;
     }
 
@@ -69,7 +79,7 @@ final class Report {
                     e.getKey().name(), r.unit));
             last = c;
             for (Target t : targets) {
-                Double v = r.values.get(t.label());
+                Double v = r.median(t.label());
                 b.append(String.format(Locale.ROOT, " %14s", v == null ? "-" : format(v)));
             }
             Double ratio = ratio(r);
@@ -108,8 +118,15 @@ final class Report {
                     .append(", \"figure\": ").append(q(e.getKey().name())).append(", \"unit\": ").append(q(r.unit))
                     .append(", \"better\": ").append(q(r.better.name().toLowerCase(Locale.ROOT))).append(", \"values\": {");
             int j = 0;
-            for (Map.Entry<String, Double> v : r.values.entrySet()) {
-                b.append(j++ == 0 ? "" : ", ").append(q(v.getKey())).append(": ").append(num(v.getValue()));
+            for (String label : r.runs.keySet()) {
+                b.append(j++ == 0 ? "" : ", ").append(q(label)).append(": ").append(num(r.median(label)));
+            }
+            b.append("}, \"runs\": {");
+            j = 0;
+            for (Map.Entry<String, List<Double>> v : r.runs.entrySet()) {
+                b.append(j++ == 0 ? "" : ", ").append(q(v.getKey())).append(": [");
+                for (int k = 0; k < v.getValue().size(); k++) b.append(k == 0 ? "" : ", ").append(num(v.getValue().get(k)));
+                b.append(']');
             }
             b.append('}');
             Double ratio = ratio(r);

@@ -50,6 +50,8 @@ final class WsConnection {
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(); // guarded by this
     private long queuedBytes; // guarded by this
     private boolean writeInterest; // guarded by this
+    /** Set once a scenario stops this connection reading, to play a slow consumer. */
+    private volatile boolean paused;
     /** True while the loop thread handles a read: its sends are gathered and written when the read is done. */
     private boolean reading; // loop thread only
     Object attachment;
@@ -115,13 +117,33 @@ final class WsConnection {
         if (!writeInterest) {
             writeInterest = true;
             loop.execute(() -> {
-                if (key.isValid()) key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                if (key.isValid()) key.interestOps(readInterest() | SelectionKey.OP_WRITE);
             });
         }
     }
 
     void close() {
         loop.execute(() -> closeNow("closed by load generator"));
+    }
+
+    /** From now on nothing more is read: the router's writes back up into the socket buffers, then into the router. */
+    void pauseReading() {
+        paused = true;
+        loop.execute(() -> {
+            if (key.isValid()) key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        });
+    }
+
+    /** Reads again, after {@link #pauseReading}: what the router sent meanwhile, or that it closed the connection. */
+    void resumeReading() {
+        paused = false;
+        loop.execute(() -> {
+            if (key.isValid()) key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        });
+    }
+
+    private int readInterest() {
+        return paused ? 0 : SelectionKey.OP_READ;
     }
 
     /** Runs task on this connection's loop thread. */
@@ -137,7 +159,7 @@ final class WsConnection {
                 handshake();
             }
             if (k.isValid() && k.isWritable()) flush();
-            if (k.isValid() && k.isReadable()) {
+            if (k.isValid() && k.isReadable() && !paused) {
                 reading = true;
                 try {
                     read();
@@ -177,7 +199,7 @@ final class WsConnection {
         writeQueued();
         if (outbound.isEmpty()) {
             writeInterest = false;
-            key.interestOps(SelectionKey.OP_READ);
+            key.interestOps(readInterest());
         }
     }
 
@@ -187,7 +209,7 @@ final class WsConnection {
         writeQueued();
         if (!outbound.isEmpty()) {
             writeInterest = true;
-            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            key.interestOps(readInterest() | SelectionKey.OP_WRITE);
         }
     }
 
