@@ -24,6 +24,9 @@ public final class WampErrors {
   public static final String NOT_AUTHORIZED = "wamp.error.not_authorized";
   public static final String NO_SUCH_PROCEDURE = "wamp.error.no_such_procedure";
   public static final String PROCEDURE_ALREADY_EXISTS = "wamp.error.procedure_already_exists";
+  /** A shared registration exists for the procedure with another invocation policy (as Crossbar names it). */
+  public static final String PROCEDURE_EXISTS_WITH_DIFFERENT_INVOCATION_POLICY =
+      "wamp.error.procedure_exists_with_different_invocation_policy";
   public static final String NO_SUCH_REGISTRATION = "wamp.error.no_such_registration";
   public static final String NO_SUCH_SUBSCRIPTION = "wamp.error.no_such_subscription";
   public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tollgate.protocol.Call;
 import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Invocation;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
@@ -162,6 +163,120 @@ class RpcTest {
       register(callee, 1, "com.example.who");
       caller.send(new Call(1, Map.of("disclose_me", true), "com.example.who", Payload.EMPTY));
       assertEquals(callerId, ((Number) callee.expect(Invocation.class).details().get("caller")).longValue());
+    }
+  }
+
+  private static long registerShared(TestClient callee, long request, String procedure, String policy) {
+    callee.send(new Register(request, Map.of("invoke", policy), procedure));
+    return callee.expect(Registered.class).registrationId();
+  }
+
+  /** Calls the procedure n times and answers each invocation; returns which callee (by index) got each call. */
+  private static List<Integer> callAndAnswer(TestClient caller, String procedure, int n, TestClient... callees) {
+    List<Integer> who = new java.util.ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      caller.send(new Call(i, Map.of(), procedure, Payload.of(List.of(i))));
+      Invocation inv = null;
+      int index = -1;
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (inv == null && System.currentTimeMillis() < deadline) {
+        for (int k = 0; k < callees.length && inv == null; k++) {
+          inv = callees[k].poll(Invocation.class, 20);
+          index = inv == null ? -1 : k;
+        }
+      }
+      assertEquals(true, inv != null, "call " + i + " reached no callee");
+      callees[index].send(new Yield(inv.requestId(), Map.of(), Payload.of(List.of(index))));
+      assertEquals(List.of(index), caller.expect(Result.class).payload().args());
+      who.add(index);
+    }
+    return who;
+  }
+
+  @Test
+  void roundRobinSharesOneRegistrationAndTakesTheCalleesInTurn() {
+    try (TestClient a = TestClient.connect(router, Serializer.JSON);
+        TestClient b = TestClient.connect(router, Serializer.JSON);
+        TestClient c = TestClient.connect(router, Serializer.JSON);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      for (TestClient t : List.of(a, b, c, caller)) {
+        t.join("realm1");
+      }
+      String procedure = "com.example.shared.rr";
+      long id = registerShared(a, 1, procedure, "roundrobin");
+      assertEquals(id, registerShared(b, 1, procedure, "roundrobin"), "one registration, shared");
+      assertEquals(id, registerShared(c, 1, procedure, "roundrobin"));
+
+      List<Integer> who = callAndAnswer(caller, procedure, 6, a, b, c);
+      assertEquals(List.of(who.get(0), who.get(1), who.get(2), who.get(0), who.get(1), who.get(2)), who);
+      assertEquals(3, new java.util.HashSet<>(who).size(), "every callee had its turn: " + who);
+
+      // one callee leaves: the others go on taking turns; the last one's UNREGISTER ends the registration
+      b.send(new Unregister(2, id));
+      b.expect(Unregistered.class);
+      assertEquals(2, new java.util.HashSet<>(callAndAnswer(caller, procedure, 4, a, b, c)).size());
+      a.send(new Unregister(2, id));
+      a.expect(Unregistered.class);
+      c.send(new Unregister(2, id));
+      c.expect(Unregistered.class);
+      caller.send(new Call(99, Map.of(), procedure, Payload.EMPTY));
+      assertError(caller.expect(ErrorMessage.class), MessageCodes.CALL, 99, WampErrors.NO_SUCH_PROCEDURE);
+    }
+  }
+
+  @Test
+  void firstAndLastCallTheOldestAndTheNewestCalleeAndFailOverWhenItLeaves() {
+    try (TestClient a = TestClient.connect(router, Serializer.JSON);
+        TestClient b = TestClient.connect(router, Serializer.MSGPACK);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      for (TestClient t : List.of(a, b, caller)) {
+        t.join("realm1");
+      }
+      registerShared(a, 1, "com.example.shared.first", "first");
+      registerShared(b, 1, "com.example.shared.first", "first");
+      registerShared(a, 2, "com.example.shared.last", "last");
+      registerShared(b, 2, "com.example.shared.last", "last");
+      assertEquals(List.of(0, 0, 0), callAndAnswer(caller, "com.example.shared.first", 3, a, b));
+      assertEquals(List.of(1, 1, 1), callAndAnswer(caller, "com.example.shared.last", 3, a, b));
+      a.send(new Goodbye(Map.of(), "wamp.close.normal")); // hot stand-by: the remaining callee takes over
+      a.expect(Goodbye.class);
+      assertEquals(List.of(1, 1), callAndAnswer(caller, "com.example.shared.first", 2, a, b));
+    }
+  }
+
+  @Test
+  void randomSpreadsCallsOverTheCallees() {
+    try (TestClient a = TestClient.connect(router, Serializer.JSON);
+        TestClient b = TestClient.connect(router, Serializer.JSON);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      for (TestClient t : List.of(a, b, caller)) {
+        t.join("realm1");
+      }
+      registerShared(a, 1, "com.example.shared.random", "random");
+      registerShared(b, 1, "com.example.shared.random", "random");
+      // 40 calls all to one of two callees happen with probability 2^-39
+      assertEquals(2, new java.util.HashSet<>(callAndAnswer(caller, "com.example.shared.random", 40, a, b)).size());
+    }
+  }
+
+  @Test
+  void aSharedRegistrationRefusesAnotherPolicyAndASingleOneRefusesSharing() {
+    try (TestClient a = TestClient.connect(router, Serializer.JSON);
+        TestClient b = TestClient.connect(router, Serializer.JSON)) {
+      a.join("realm1");
+      b.join("realm1");
+      registerShared(a, 1, "com.example.shared.policy", "roundrobin");
+      b.send(new Register(7, Map.of("invoke", "random"), "com.example.shared.policy"));
+      assertError(b.expect(ErrorMessage.class), MessageCodes.REGISTER, 7,
+          WampErrors.PROCEDURE_EXISTS_WITH_DIFFERENT_INVOCATION_POLICY);
+      b.send(new Register(8, Map.of(), "com.example.shared.policy"));
+      assertError(b.expect(ErrorMessage.class), MessageCodes.REGISTER, 8, WampErrors.PROCEDURE_ALREADY_EXISTS);
+      a.send(new Register(9, Map.of("invoke", "roundrobin"), "com.example.shared.policy"));
+      assertError(a.expect(ErrorMessage.class), MessageCodes.REGISTER, 9, WampErrors.PROCEDURE_ALREADY_EXISTS);
+
+      register(a, 10, "com.example.shared.single");
+      b.send(new Register(11, Map.of("invoke", "roundrobin"), "com.example.shared.single"));
+      assertError(b.expect(ErrorMessage.class), MessageCodes.REGISTER, 11, WampErrors.PROCEDURE_ALREADY_EXISTS);
     }
   }
 }

@@ -105,6 +105,15 @@ public final class TestClient implements AutoCloseable {
     return assertInstanceOf(type, next, "expected " + type.getSimpleName() + " but got " + next);
   }
 
+  /** The next message if one arrives within {@code millis} (it must be of {@code type}), else null. */
+  public <T extends WampMessage> T poll(Class<T> type, long millis) {
+    Object next = poll(millis);
+    if (next == null) {
+      return null;
+    }
+    return assertInstanceOf(type, next, "expected " + type.getSimpleName() + " but got " + next);
+  }
+
   /** Asserts that nothing arrives for {@code millis}. */
   public void expectNothing(long millis) {
     Object next = poll(millis);

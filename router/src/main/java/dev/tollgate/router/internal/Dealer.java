@@ -10,13 +10,20 @@ import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Result;
 import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.Yield;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routed RPC for one realm. The procedure table changes by atomic per-key updates; a call reads it without a lock.
+ *
+ * <p>A procedure has one registration, with one callee or, when registered with a shared invocation policy
+ * ({@code roundrobin}, {@code random}, {@code first}, {@code last}), several, all under the same registration id;
+ * each call picks one callee by that policy.
  *
  * <p>A call in flight is one {@link PendingCall}, held twice: by the caller (under its request id) and by the callee
  * (under the invocation id). Whoever removes it from the callee's map first answers it, exactly once: the YIELD, the
@@ -26,51 +33,135 @@ final class Dealer {
   /** One call between its CALL and its answer. */
   record PendingCall(RouterSession caller, long callRequestId, RouterSession callee, long invocationId) {}
 
-  /** A procedure and the one session that provides it. */
-  record Registration(long id, String procedure, RouterSession callee) {}
+  /** How a call picks among the callees of a shared registration (Advanced Profile, shared registration). */
+  enum InvocationPolicy {
+    SINGLE, ROUNDROBIN, RANDOM, FIRST, LAST;
+
+    /** The policy a REGISTER's {@code invoke} option names; absent means single. */
+    static InvocationPolicy of(Object invoke) {
+      if (invoke == null) {
+        return SINGLE;
+      }
+      for (InvocationPolicy p : values()) {
+        if (p.wireName().equals(invoke)) {
+          return p;
+        }
+      }
+      throw new RequestErrorException(WampErrors.INVALID_ARGUMENT, "invocation policy '" + invoke
+          + "' is not supported; use single, roundrobin, random, first or last");
+    }
+
+    String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * A procedure and the sessions that provide it, in the order they registered; immutable, replaced on change. The
+   * round-robin position is shared by all versions of one registration.
+   */
+  record Registration(long id, String procedure, InvocationPolicy policy, List<RouterSession> callees,
+      AtomicLong turn) {
+
+    Registration with(RouterSession callee) {
+      List<RouterSession> more = new ArrayList<>(callees.size() + 1);
+      more.addAll(callees);
+      more.add(callee);
+      return new Registration(id, procedure, policy, List.copyOf(more), turn);
+    }
+
+    /** Without that callee; null when none is left, the same registration when it was not in it. */
+    Registration without(RouterSession callee) {
+      if (!callees.contains(callee)) {
+        return this;
+      }
+      List<RouterSession> fewer = new ArrayList<>(callees);
+      fewer.remove(callee);
+      return fewer.isEmpty() ? null : new Registration(id, procedure, policy, List.copyOf(fewer), turn);
+    }
+
+    RouterSession pick() {
+      int n = callees.size();
+      return switch (policy) {
+        case SINGLE, FIRST -> callees.get(0);
+        case LAST -> callees.get(n - 1);
+        case ROUNDROBIN -> callees.get((int) Math.floorMod(turn.getAndIncrement(), (long) n));
+        case RANDOM -> callees.get(ThreadLocalRandom.current().nextInt(n));
+      };
+    }
+  }
 
   private final Ids.Sequence registrationIds;
   private final int maxRegistrationsPerSession;
   private final ConcurrentHashMap<String, Registration> byProcedure = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, Registration> byId = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, String> procedureById = new ConcurrentHashMap<>();
 
   Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession) {
     this.registrationIds = registrationIds;
     this.maxRegistrationsPerSession = maxRegistrationsPerSession;
   }
 
-  long register(RouterSession callee, String procedure) {
+  /** Adds the callee to the procedure's registration, or creates it; returns the registration id. */
+  long register(RouterSession callee, String procedure, InvocationPolicy policy) {
     if (callee.registrations.size() >= maxRegistrationsPerSession) {
       throw new RequestErrorException(WampErrors.NOT_AUTHORIZED, "a session may hold at most "
           + maxRegistrationsPerSession + " registrations (limits.max-registrations-per-session)");
     }
-    Registration fresh = new Registration(registrationIds.next(), procedure, callee);
-    Registration existing = byProcedure.putIfAbsent(procedure, fresh);
-    if (existing != null) {
-      throw new RequestErrorException(
-          WampErrors.PROCEDURE_ALREADY_EXISTS, "procedure '" + procedure + "' is already registered");
-    }
-    byId.put(fresh.id(), fresh);
-    callee.registrations.add(fresh.id());
+    Registration updated = byProcedure.compute(procedure, (p, current) -> {
+      if (current == null) {
+        Registration fresh = new Registration(registrationIds.next(), p, policy, List.of(callee), new AtomicLong());
+        procedureById.put(fresh.id(), p);
+        return fresh;
+      }
+      if (current.policy() == InvocationPolicy.SINGLE || policy == InvocationPolicy.SINGLE) {
+        throw new RequestErrorException(
+            WampErrors.PROCEDURE_ALREADY_EXISTS, "procedure '" + p + "' is already registered");
+      }
+      if (current.policy() != policy) {
+        throw new RequestErrorException(WampErrors.PROCEDURE_EXISTS_WITH_DIFFERENT_INVOCATION_POLICY, "procedure '"
+            + p + "' is registered with invocation policy '" + current.policy().wireName() + "', not '"
+            + policy.wireName() + "'");
+      }
+      if (current.callees().contains(callee)) {
+        throw new RequestErrorException(
+            WampErrors.PROCEDURE_ALREADY_EXISTS, "this session already registered procedure '" + p + "'");
+      }
+      return current.with(callee);
+    });
+    callee.registrations.add(updated.id());
     if (callee.isGone()) {
-      remove(fresh);
+      remove(callee, updated.id());
     }
-    return fresh.id();
+    return updated.id();
   }
 
   void unregister(RouterSession callee, long registrationId) {
-    Registration r = byId.get(registrationId);
-    if (r == null || r.callee() != callee) {
+    if (!callee.registrations.contains(registrationId) || !remove(callee, registrationId)) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_REGISTRATION, "no registration " + registrationId + " in this session");
     }
-    remove(r);
   }
 
-  private void remove(Registration r) {
-    byProcedure.remove(r.procedure(), r);
-    byId.remove(r.id(), r);
-    r.callee().registrations.remove(r.id());
+  /** Takes the callee out of a registration, which ends with its last callee; false if it was not in it. */
+  private boolean remove(RouterSession callee, long registrationId) {
+    callee.registrations.remove(registrationId);
+    String procedure = procedureById.get(registrationId);
+    if (procedure == null) {
+      return false;
+    }
+    boolean[] removed = new boolean[1];
+    byProcedure.computeIfPresent(procedure, (p, current) -> {
+      if (current.id() != registrationId) {
+        return current;
+      }
+      Registration next = current.without(callee);
+      removed[0] = next != current;
+      if (next == null) {
+        procedureById.remove(registrationId);
+      }
+      return next;
+    });
+    return removed[0];
   }
 
   void call(RouterSession caller, Call call) {
@@ -79,7 +170,7 @@ final class Dealer {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
-    RouterSession callee = r.callee();
+    RouterSession callee = r.pick();
     PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.invocationIds.next());
     if (caller.callsInFlight.putIfAbsent(call.requestId(), pending) != null) {
       caller.protocolViolation("CALL request id " + call.requestId() + " is already in flight");
@@ -135,10 +226,7 @@ final class Dealer {
   /** A session leaves: its registrations end, calls it was to answer fail at once, its own calls are forgotten. */
   void removeSession(RouterSession session) {
     for (Long id : List.copyOf(session.registrations)) {
-      Registration r = byId.get(id);
-      if (r != null) {
-        remove(r);
-      }
+      remove(session, id);
     }
     for (PendingCall pending : List.copyOf(session.invocationsInFlight.values())) {
       if (session.invocationsInFlight.remove(pending.invocationId(), pending)
@@ -158,6 +246,6 @@ final class Dealer {
   }
 
   int registrationCount() {
-    return byId.size();
+    return procedureById.size();
   }
 }

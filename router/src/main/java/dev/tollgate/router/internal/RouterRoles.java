@@ -12,5 +12,6 @@ final class RouterRoles {
           "publisher_identification", true,
           "subscriber_blackwhite_listing", true)),
       "dealer", Map.of("features", Map.of(
-          "caller_identification", true)));
+          "caller_identification", true,
+          "shared_registration", true)));
 }

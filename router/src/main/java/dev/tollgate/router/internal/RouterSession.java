@@ -197,12 +197,8 @@ final class RouterSession {
       checkUri(reg.procedure(), "procedure");
       checkMatchPolicy(reg.options());
       authorize(Action.REGISTER, reg.procedure());
-      Object invoke = reg.options().get("invoke");
-      if (invoke != null && !"single".equals(invoke)) {
-        throw new RequestErrorException(
-            WampErrors.INVALID_ARGUMENT, "invocation policy '" + invoke + "' is not supported; only 'single' is");
-      }
-      long registration = r.dealer().register(this, reg.procedure());
+      Dealer.InvocationPolicy policy = Dealer.InvocationPolicy.of(reg.options().get("invoke"));
+      long registration = r.dealer().register(this, reg.procedure(), policy);
       connection.send(new Registered(reg.requestId(), registration));
     } else if (message instanceof Unregister u) {
       r.dealer().unregister(this, u.registrationId());
