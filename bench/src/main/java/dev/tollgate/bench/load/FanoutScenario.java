@@ -59,10 +59,15 @@ final class FanoutScenario {
     private final String name;
 
     FanoutScenario(Target target, Spec spec, Options o) {
+        this(target, spec, o, spec.name());
+    }
+
+    /** @param name the case's name in the report, when it is not the spec's own (a comparison across dialects) */
+    FanoutScenario(Target target, Spec spec, Options o, String name) {
         this.target = target;
         this.spec = spec;
         this.o = o;
-        this.name = spec.name();
+        this.name = name;
         this.eventType = spec.dialect() == Dialect.V1 ? Wire.V1_EVENT : Wire.EVENT;
         this.deliveredByTopic = new LongAdder[spec.topics()];
         for (int t = 0; t < spec.topics(); t++) deliveredByTopic[t] = new LongAdder();

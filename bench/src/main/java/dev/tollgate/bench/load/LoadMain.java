@@ -31,7 +31,8 @@ public final class LoadMain {
               --slow-subscribers LIST  slow-subscriber cases: this many normal subscribers plus one that stops reading (100)
               --payloads LIST        fan-out payload bytes (100,4096)
               --fanout-serializers LIST (json,msgpack)
-              --rpc LIST             callers:callees pairs (10:1)
+              --rpc LIST             callers:callees pairs; callers:callees:shared for one shared registration
+                                     (invoke roundrobin) instead of one procedure per callee (10:1,10:4:shared)
               --rpc-window N         calls outstanding per caller (4)
               --rpc-serializers LIST (json,msgpack)
               --sessions LIST        idle sessions to open in the connections scenario (1000)
@@ -96,10 +97,10 @@ public final class LoadMain {
         }
         if (scenarios.contains("rpc")) {
             for (String ser : list(a.getOrDefault("rpc-serializers", "json,msgpack")))
-                for (String pair : list(a.getOrDefault("rpc", "10:1"))) {
+                for (String pair : list(a.getOrDefault("rpc", "10:1,10:4:shared"))) {
                     String[] ck = pair.split(":");
                     var spec = new RpcScenario.Spec(Dialect.of(ser), Integer.parseInt(ck[0]), Integer.parseInt(ck[1]),
-                            (int) dbl(a, "rpc-window", 4));
+                            (int) dbl(a, "rpc-window", 4), ck.length > 2 && ck[2].equals("shared"));
                     runCase(report, spec.name(), spec.dialect(), t -> new RpcScenario(t, spec, o).run());
                 }
         }
@@ -114,15 +115,20 @@ public final class LoadMain {
                 int sessions = Integer.parseInt(m);
                 int perProcess = (int) dbl(a, "sessions-per-process", 15000);
                 String secret = a.get("ticket-secret");
-                runCase(report, ConnectionsScenario.name(sessions, secret != null), Dialect.JSON,
+                runCase(report, "connections json m=" + sessions, Dialect.JSON,
                         t -> new ConnectionsScenario(t, sessions, perProcess, o, t == targets.get(0) ? secret : null).run());
             }
         }
         if (scenarios.contains("v1fanout")) {
             for (String p : list(a.getOrDefault("v1-payloads", "100")))
                 for (String n : list(a.getOrDefault("v1-subscribers", "1000"))) {
-                    var spec = FanoutScenario.Spec.fanout(Dialect.V1, Integer.parseInt(n), Integer.parseInt(p));
-                    runCase(report, spec.name(), Dialect.V1, t -> new FanoutScenario(t, spec, o).run());
+                    // v1 subscribers on the router under test against a peer's v2 JSON subscribers, when the peer
+                    // speaks no v1 (fox-wamp, wamp.rt): the Oro case, compared with the peer's best.
+                    var v1 = FanoutScenario.Spec.fanout(Dialect.V1, Integer.parseInt(n), Integer.parseInt(p));
+                    var json = FanoutScenario.Spec.fanout(Dialect.JSON, Integer.parseInt(n), Integer.parseInt(p));
+                    boolean peerWithoutV1 = targets.size() > 1 && !targets.get(1).speaks(Dialect.V1);
+                    String name = v1.name() + (peerWithoutV1 ? " vs json" : "");
+                    runCase(report, name, null, t -> new FanoutScenario(t, t.speaks(Dialect.V1) ? v1 : json, o, name).run());
                 }
         }
         System.out.println();
@@ -138,13 +144,14 @@ public final class LoadMain {
     }
 
     /**
-     * Runs one case {@code repeat} times against each target that speaks its dialect, alternating between targets
+     * Runs one case {@code repeat} times against each target that speaks its dialect (any target when it is null: the
+     * case picks a dialect per target), alternating between targets
      * so that a drift of the machine (other load, heat) falls on both alike; the table shows medians.
      */
     private static void runCase(Report report, String name, Dialect d, CaseRun run) throws InterruptedException {
         for (int r = 1; r <= repeat; r++) {
             for (Target t : report.targets()) {
-                if (t.speaks(d)) runOnce(report, name, t, r, run);
+                if (d == null || t.speaks(d)) runOnce(report, name, t, r, run);
             }
         }
     }

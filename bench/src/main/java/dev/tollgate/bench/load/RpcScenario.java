@@ -7,15 +7,17 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * RPC: C callers, K callees. Callee k registers its own procedure (Tollgate has no shared registrations yet), caller
- * c spreads its calls round robin over the K procedures and keeps {@code window} calls outstanding (a closed loop:
- * each RESULT sends the next CALL). Callees YIELD an empty result at once. Figures: calls/s over the measured
- * interval, and call→result latency p50/p99/p99.9 at that (maximum) load.
+ * RPC: C callers, K callees. Either callee k registers its own procedure and caller c spreads its calls round robin
+ * over the K procedures, or (shared) all K register one procedure with {@code invoke: roundrobin} and the router
+ * spreads the calls. Each caller keeps {@code window} calls outstanding (a closed loop: each RESULT sends the next
+ * CALL). Callees YIELD an empty result at once. Figures: calls/s over the measured interval, and call→result latency
+ * p50/p99/p99.9 at that (maximum) load.
  */
 final class RpcScenario {
-    record Spec(Dialect dialect, int callers, int callees, int window) {
+    record Spec(Dialect dialect, int callers, int callees, int window, boolean shared) {
         String name() {
-            return "rpc " + dialect.serializerName() + " callers=" + callers + " callees=" + callees + " w=" + window;
+            return "rpc " + dialect.serializerName() + " " + callers + ":" + callees + (shared ? " shared" : "")
+                    + " w=" + window;
         }
     }
 
@@ -50,7 +52,8 @@ final class RpcScenario {
             WampSession.Handler callee = new WampSession.Handler() {
                 @Override
                 public void onWelcome(WampSession s) {
-                    s.send(Wire.register(d, 1, prefix + s.index));
+                    s.send(spec.shared() ? Wire.register(d, 1, prefix + "shared", "roundrobin")
+                            : Wire.register(d, 1, prefix + s.index, null));
                 }
 
                 @Override
@@ -127,6 +130,6 @@ final class RpcScenario {
     private void call(WampSession s, CallerState st) {
         long req = st.nextRequest++;
         st.sentAt[(int) (req & (RING - 1))] = Wire.now();
-        s.send(Wire.call(spec.dialect(), req, prefix + (s.index + req) % spec.callees()));
+        s.send(Wire.call(spec.dialect(), req, spec.shared() ? prefix + "shared" : prefix + (s.index + req) % spec.callees()));
     }
 }

@@ -49,9 +49,15 @@ final class Wire {
         };
     }
 
-    static byte[] register(Dialect d, long req, String procedure) {
-        if (d == Dialect.MSGPACK) return new Mp().arr(4).i(REGISTER).i(req).map(0).s(procedure).bytes();
-        return ascii("[64," + req + ",{},\"" + procedure + "\"]");
+    /** REGISTER; with an invocation policy (shared registration) when {@code invoke} is not null. */
+    static byte[] register(Dialect d, long req, String procedure, String invoke) {
+        if (d == Dialect.MSGPACK) {
+            Mp w = new Mp().arr(4).i(REGISTER).i(req);
+            w = invoke == null ? w.map(0) : w.map(1).s("invoke").s(invoke);
+            return w.s(procedure).bytes();
+        }
+        String options = invoke == null ? "{}" : "{\"invoke\":\"" + invoke + "\"}";
+        return ascii("[64," + req + "," + options + ",\"" + procedure + "\"]");
     }
 
     static byte[] call(Dialect d, long req, String procedure) {
