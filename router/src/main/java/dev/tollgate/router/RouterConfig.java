@@ -24,8 +24,8 @@ public final class RouterConfig {
           new Setting("server.port", "8080", "TCP port; 0 picks a free one."),
           new Setting("server.path", "/ws", "Path of the WebSocket endpoint."),
           new Setting("server.accept-queue", "16384", "Listen backlog, so that a burst of connections is not refused."),
-          new Setting("server.output-buffer-size", "32768",
-              "Bytes per connection in which queued frames are coalesced into one write."),
+          new Setting("server.writer-threads", "0",
+              "Threads that write to the connections, each serving its share in turn; 0 means half the cores, at least one."),
           new Setting("server.shutdown-grace", "2s",
               "How long a shutdown waits for sessions to answer GOODBYE before closing them."),
           new Setting("realms", "realm1", "Comma-separated realms that exist; a HELLO for another is refused."),
@@ -144,8 +144,10 @@ public final class RouterConfig {
     return integer("server.accept-queue");
   }
 
-  public int outputBufferSize() {
-    return integer("server.output-buffer-size");
+  /** The writer threads: the setting, or half the cores (at least one) when it is 0. */
+  public int writerThreads() {
+    int configured = integer("server.writer-threads");
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   public Duration shutdownGrace() {
@@ -266,7 +268,8 @@ public final class RouterConfig {
       try {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
-          case "server.accept-queue", "server.output-buffer-size", "limits.max-message-size",
+          case "server.writer-threads" -> range(key, integer(key), 0, 1024);
+          case "server.accept-queue", "limits.max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
           case "auth.allow-anonymous", "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);

@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class RouterCore {
   private final RouterConfig config;
-  private final Writers writers = new Writers(Runtime.getRuntime().availableProcessors());
+  private final Writers writers;
   private final Scheduler scheduler;
   private final Counters counters = new Counters();
   private final Security security;
@@ -31,6 +31,7 @@ public final class RouterCore {
   public RouterCore(RouterConfig config, Scheduler scheduler, Security security) {
     this.config = config;
     this.security = security;
+    this.writers = new Writers(config.writerThreads());
     counters.authFailures = security.failures();
     this.scheduler = scheduler;
     Ids.Sequence subscriptionIds = new Ids.Sequence();

@@ -134,7 +134,6 @@ public final class WampNegotiator implements WebSocketNegotiator {
     configuration.setMaxBinaryMessageSize(max);
     // A frame over the limit must be refused (1009), not silently split into several.
     configuration.setAutoFragment(false);
-    configuration.setOutputBufferSize(router.config().outputBufferSize());
     // Liveness is judged by the router's own sweep from inbound traffic; Jetty's timer is only a backstop, since
     // our PINGs count as activity for it.
     configuration.setIdleTimeout(router.config().idleTimeout().plus(router.config().pingInterval()).multipliedBy(2));

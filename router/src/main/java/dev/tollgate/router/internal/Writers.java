@@ -8,11 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's writer threads, one per core. Each connection belongs to one writer; a connection with frames queued
+ * The router's writer threads ({@code server.writer-threads}: by default half the cores, the other half being left
+ * to Jetty's reading threads and the kernel). Each connection belongs to one writer; a connection with frames queued
  * goes on its writer's run list once, and the writer flushes the connections on its list in turn.
  *
  * <p>Why not a pool task per connection: a publication to 1,000 subscribers would then be 1,000 tasks and as many
- * thread wake-ups, and frames would leave one per write. Here a publication wakes at most one thread per core, and
+ * thread wake-ups, and frames would leave one per write. Here a publication wakes at most one thread per writer, and
  * while a writer works through its list, new frames gather behind it, so the busier the router, the more frames each
  * write carries.
  */
