@@ -84,6 +84,18 @@ class CodecTest {
   }
 
   @Test
+  void bytesAfterABinaryMessageAreAProtocolViolation() {
+    for (Serializer s : List.of(Serializer.MSGPACK, Serializer.CBOR)) {
+      byte[] hello = s.codec().encode(new Hello("realm1", Map.of("roles", Map.of("caller", Map.of()))));
+      assertEquals(Hello.class, s.codec().decode(ByteBuffer.wrap(hello)).getClass());
+      byte[] withTrailer = java.util.Arrays.copyOf(hello, hello.length + 1);
+      ProtocolViolationException e =
+          assertThrows(ProtocolViolationException.class, () -> s.codec().decode(ByteBuffer.wrap(withTrailer)));
+      assertEquals("trailing data after the " + s + " message", e.getMessage());
+    }
+  }
+
+  @Test
   void errorMessagesNeverQuoteTheInputOfAMalformedMessage() {
     ProtocolViolationException e =
         assertThrows(ProtocolViolationException.class, () -> json("[5,\"SECRET-TICKET\",{} garbage"));

@@ -48,14 +48,27 @@ public final class JacksonWampCodec implements WampCodec {
 
   @Override
   public WampMessage decode(ByteBuffer data) {
+    byte[] bytes;
+    int from;
+    int to;
+    if (data.hasArray()) {
+      bytes = data.array();
+      from = data.arrayOffset() + data.position();
+      to = from + data.remaining();
+    } else {
+      bytes = new byte[data.remaining()];
+      data.duplicate().get(bytes);
+      from = 0;
+      to = bytes.length;
+    }
     Object wire;
-    try (JsonParser p = parser(data)) {
+    try (JsonParser p = factory.createParser(bytes, from, to - from)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new ProtocolViolationException("empty " + serializer + " message");
       }
       wire = Values.read(p, first, jsonBinary);
-      if (hasTrailingData(p)) {
+      if (hasTrailingData(p, bytes, from, to)) {
         throw new ProtocolViolationException("trailing data after the " + serializer + " message");
       }
     } catch (IOException e) {
@@ -70,21 +83,12 @@ public final class JacksonWampCodec implements WampCodec {
     return MessageDecoder.decode(wire);
   }
 
-  private static boolean hasTrailingData(JsonParser p) throws IOException {
-    try {
-      return p.nextToken() != null;
-    } catch (com.fasterxml.jackson.core.io.JsonEOFException endOfInput) {
-      return false; // the MessagePack parser reports a clean end of input this way
+  /** Whether bytes follow the message; asked of the MessagePack parser, the question costs an exception. */
+  private boolean hasTrailingData(JsonParser p, byte[] bytes, int from, int to) throws IOException {
+    if (serializer == Serializer.MSGPACK) {
+      return MsgpackExtent.end(bytes, from, to) != to;
     }
-  }
-
-  private JsonParser parser(ByteBuffer data) throws IOException {
-    if (data.hasArray()) {
-      return factory.createParser(data.array(), data.arrayOffset() + data.position(), data.remaining());
-    }
-    byte[] copy = new byte[data.remaining()];
-    data.duplicate().get(copy);
-    return factory.createParser(copy);
+    return p.nextToken() != null;
   }
 
   @Override
