@@ -182,6 +182,25 @@ const noProc = await expectRejection(B.session.call(NOBODY, [1]), `call of unreg
 h.check(noProc instanceof autobahn.Error && noProc.error === NO_SUCH_PROCEDURE,
   `ERROR URI for a call of unregistered ${NOBODY}`, NO_SUCH_PROCEDURE, noProc?.error ?? noProc);
 
+// --- RPC: a shared registration (round robin) -------------------------------------
+const SHARED = `${prefix}.shared`;
+h.step(`A and B registering ${SHARED} with invoke: roundrobin`);
+const sharedA = await A.session.register(SHARED, () => 'A', { invoke: 'roundrobin' });
+const sharedB = await B.session.register(SHARED, () => 'B', { invoke: 'roundrobin' });
+h.checkDeepEqual(sharedB.id, sharedA.id, `both callees of ${SHARED} share one registration ID`);
+h.step(`A calling ${SHARED} four times`);
+const answers = [];
+for (let i = 0; i < 4; i++) answers.push(await A.session.call(SHARED));
+h.check(answers[0] !== answers[1] && answers[0] === answers[2] && answers[1] === answers[3],
+  `calls of ${SHARED} alternate between its two callees`, 'A and B in turn', answers);
+h.step(`B registering ${SHARED} again with invoke: random`);
+const otherPolicy = await expectRejection(B.session.register(SHARED, () => 'B', { invoke: 'random' }),
+  `registration of ${SHARED} with another policy`);
+h.checkDeepEqual(otherPolicy?.error, 'wamp.error.procedure_exists_with_different_invocation_policy',
+  `ERROR URI for registering ${SHARED} with another invocation policy`);
+await A.session.unregister(sharedA);
+await B.session.unregister(sharedB);
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 
