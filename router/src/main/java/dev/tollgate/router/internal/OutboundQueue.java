@@ -53,6 +53,11 @@ final class OutboundQueue {
     return items.poll();
   }
 
+  /** The next item without taking it; for the one flusher that drains this queue. */
+  Object peek() {
+    return items.peek();
+  }
+
   boolean isEmpty() {
     return items.isEmpty();
   }

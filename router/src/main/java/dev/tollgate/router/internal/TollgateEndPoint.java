@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * Jetty's socket end point with two additions.
  *
  * <p><b>Two writers, one at a time.</b> Tollgate writes its data frames to the end point itself, many frames in one
- * gathering write (see {@code WebSocketConnection}), while Jetty's WebSocket session writes control frames (close,
+ * write (see {@code WebSocketConnection}), while Jetty's WebSocket session writes control frames (close,
  * ping, pong) to it too. An end point takes one write at a time, so {@link #write} queues a write that comes while
  * another is in progress and starts it when that one completes.
  *
