@@ -97,12 +97,9 @@ public final class TestClient implements AutoCloseable {
 
   /** The next message, which must be of {@code type}. */
   public <T extends WampMessage> T expect(Class<T> type) {
-    Object next = poll(WAIT_MS);
+    T next = poll(type, WAIT_MS);
     assertNotNull(next, "expected " + type.getSimpleName() + " but nothing arrived within " + WAIT_MS + " ms");
-    if (next instanceof Throwable t) {
-      throw new AssertionError("expected " + type.getSimpleName() + " but the message did not decode", t);
-    }
-    return assertInstanceOf(type, next, "expected " + type.getSimpleName() + " but got " + next);
+    return next;
   }
 
   /** The next message if one arrives within {@code millis} (it must be of {@code type}), else null. */
@@ -110,6 +107,9 @@ public final class TestClient implements AutoCloseable {
     Object next = poll(millis);
     if (next == null) {
       return null;
+    }
+    if (next instanceof Throwable t) {
+      throw new AssertionError("expected " + type.getSimpleName() + " but the message did not decode", t);
     }
     return assertInstanceOf(type, next, "expected " + type.getSimpleName() + " but got " + next);
   }

@@ -37,18 +37,9 @@ final class Dealer {
   enum InvocationPolicy {
     SINGLE, ROUNDROBIN, RANDOM, FIRST, LAST;
 
-    /** The policy a REGISTER's {@code invoke} option names; absent means single. */
+    /** The policy a REGISTER's {@code invoke} option names (the codec has checked it is one); absent means single. */
     static InvocationPolicy of(Object invoke) {
-      if (invoke == null) {
-        return SINGLE;
-      }
-      for (InvocationPolicy p : values()) {
-        if (p.wireName().equals(invoke)) {
-          return p;
-        }
-      }
-      throw new RequestErrorException(WampErrors.INVALID_ARGUMENT, "invocation policy '" + invoke
-          + "' is not supported; use single, roundrobin, random, first or last");
+      return invoke == null ? SINGLE : valueOf(((String) invoke).toUpperCase(java.util.Locale.ROOT));
     }
 
     String wireName() {
@@ -57,17 +48,16 @@ final class Dealer {
   }
 
   /**
-   * A procedure and the sessions that provide it, in the order they registered; immutable, replaced on change. The
+   * The sessions that provide one procedure, in the order they registered; immutable, replaced on change. The
    * round-robin position is shared by all versions of one registration.
    */
-  record Registration(long id, String procedure, InvocationPolicy policy, List<RouterSession> callees,
-      AtomicLong turn) {
+  record Registration(long id, InvocationPolicy policy, List<RouterSession> callees, AtomicLong turn) {
 
     Registration with(RouterSession callee) {
       List<RouterSession> more = new ArrayList<>(callees.size() + 1);
       more.addAll(callees);
       more.add(callee);
-      return new Registration(id, procedure, policy, List.copyOf(more), turn);
+      return new Registration(id, policy, List.copyOf(more), turn);
     }
 
     /** Without that callee; null when none is left, the same registration when it was not in it. */
@@ -77,7 +67,7 @@ final class Dealer {
       }
       List<RouterSession> fewer = new ArrayList<>(callees);
       fewer.remove(callee);
-      return fewer.isEmpty() ? null : new Registration(id, procedure, policy, List.copyOf(fewer), turn);
+      return fewer.isEmpty() ? null : new Registration(id, policy, List.copyOf(fewer), turn);
     }
 
     RouterSession pick() {
@@ -109,7 +99,7 @@ final class Dealer {
     }
     Registration updated = byProcedure.compute(procedure, (p, current) -> {
       if (current == null) {
-        Registration fresh = new Registration(registrationIds.next(), p, policy, List.of(callee), new AtomicLong());
+        Registration fresh = new Registration(registrationIds.next(), policy, List.of(callee), new AtomicLong());
         procedureById.put(fresh.id(), p);
         return fresh;
       }

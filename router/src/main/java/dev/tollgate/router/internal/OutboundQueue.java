@@ -58,10 +58,6 @@ final class OutboundQueue {
     return items.peek();
   }
 
-  boolean isEmpty() {
-    return items.isEmpty();
-  }
-
   /** Called when frames totalling {@code size} bytes have been written (or dropped). */
   void written(int count, long size) {
     messages.addAndGet(-count);

@@ -29,7 +29,7 @@ final class Publication {
     return event;
   }
 
-  /** The EVENT as a WebSocket frame in {@code format}, read-only and shared: receivers must use a duplicate. */
+  /** The EVENT as a WebSocket frame in {@code format}, read-only and shared: readers must not move its position. */
   ByteBuffer frame(WireFormat format) {
     int slot = format.ordinal();
     ByteBuffer bytes = frames[slot];
