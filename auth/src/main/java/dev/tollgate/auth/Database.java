@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** The migrations, in order. A released migration is never edited: add the next one. */
-  private static final List<String> MIGRATIONS = List.of("V1__users_roles_rules.sql");
+  private static final List<String> MIGRATIONS = List.of("V1__users_roles_rules.sql", "V2__used_tickets.sql");
 
   private final JdbcConnectionPool pool;
   private final String url;

@@ -37,38 +37,61 @@ public final class TicketVerifier {
 
   /** Judges {@code ticket} (the query parameter's value, already URL-decoded) at {@code now}. */
   public TicketVerdict verify(String ticket, Instant now) {
+    Prepared prepared = prepare(ticket, now);
+    return prepared.refused() != null ? prepared.refused() : finish(prepared, now);
+  }
+
+  /**
+   * The cheap part of a check (format, date, user, and whether the ticket was used already): a refusal, or what
+   * {@link #finish} needs. Never computes the digest, so a caller can refuse stale tickets for free and pace only
+   * the costly rest.
+   */
+  public Prepared prepare(String ticket, Instant now) {
     Optional<OroTicket> decoded = OroTicket.decode(ticket == null ? "" : ticket);
     if (decoded.isEmpty()) {
-      return new TicketVerdict.Refused(Reason.INVALID_FORMAT,
+      return Prepared.refused(Reason.INVALID_FORMAT,
           "not Base64 of four ';'-separated fields (digest;username;nonce;created)");
     }
     OroTicket t = decoded.get();
     Long created = parseCreated(t.created());
     long nowSecond = now.getEpochSecond();
     if (created == null) {
-      return new TicketVerdict.Refused(Reason.EXPIRED, "created '" + t.created() + "' is not a date; counted as expired");
+      return Prepared.refused(Reason.EXPIRED, "created '" + t.created() + "' is not a date; counted as expired");
     }
     if (created - nowSecond > futureTolerance.toSeconds()) {
-      return new TicketVerdict.Refused(Reason.FROM_THE_FUTURE, "created " + (created - nowSecond)
+      return Prepared.refused(Reason.FROM_THE_FUTURE, "created " + (created - nowSecond)
           + " s in the future (tolerated: " + futureTolerance.toSeconds() + " s; check the clocks)");
     }
+    String key = nonceKey(t);
     if (nowSecond - created > ttl.toSeconds()) {
-      return new TicketVerdict.Refused(Reason.EXPIRED, "expired by " + (nowSecond - created - ttl.toSeconds())
-          + " s (lifetime " + ttl.toSeconds() + " s)");
-    }
-    User user = null;
-    String password;
-    if (t.isAnonymous()) {
-      password = secret.anonymousPassword();
-    } else {
-      Optional<User> found = users.find(t.username());
-      if (found.isEmpty()) {
-        return new TicketVerdict.Refused(Reason.UNKNOWN_USER, "no user '" + t.username() + "' in " + users.providerName());
+      // Oro's backend publisher keeps its ticket for the life of its process and reconnects with it after a failed
+      // write; an anonymous ticket whose session ended within the grace may come back (see NonceStore.release).
+      if (!(t.isAnonymous() && nonces != null && nonces.isReleased(key, now))) {
+        return Prepared.refused(Reason.EXPIRED, "expired by " + (nowSecond - created - ttl.toSeconds())
+            + " s (lifetime " + ttl.toSeconds() + " s)");
       }
-      user = found.get();
-      password = user.passwordHash();
     }
-    String expected = OroTicket.digest(secret, t.nonce(), t.created(), password);
+    if (nonces != null && nonces.isSpent(key, now)) {
+      return Prepared.refused(Reason.REPLAYED, "this ticket was already used; tickets are one-time");
+    }
+    if (t.isAnonymous()) {
+      return new Prepared(null, t, null, secret.anonymousPassword(), created);
+    }
+    Optional<User> found = users.find(t.username());
+    if (found.isEmpty()) {
+      return Prepared.refused(Reason.UNKNOWN_USER, "no user '" + t.username() + "' in " + users.providerName());
+    }
+    return new Prepared(null, t, found.get(), found.get().passwordHash(), created);
+  }
+
+  /** The costly part of a check prepared by {@link #prepare}: the digest (5,000 rounds), then the one-time claim. */
+  public TicketVerdict finish(Prepared prepared, Instant now) {
+    if (prepared.refused() != null) {
+      return prepared.refused();
+    }
+    OroTicket t = prepared.ticket();
+    User user = prepared.user();
+    String expected = OroTicket.digest(secret, t.nonce(), t.created(), prepared.password());
     if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), t.digest().getBytes(StandardCharsets.UTF_8))) {
       return new TicketVerdict.Refused(Reason.INVALID_DIGEST, t.isAnonymous()
           ? "digest mismatch: the anonymous ticket was not made with this secret"
@@ -78,12 +101,32 @@ public final class TicketVerifier {
       return new TicketVerdict.Refused(Reason.USER_DISABLED, "user '" + t.username() + "' is disabled");
     }
     if (nonces != null) {
-      Instant expires = Instant.ofEpochSecond(created + ttl.toSeconds() + 1);
-      if (!nonces.claim(t.username() + ";" + t.nonce() + ";" + t.created(), expires, now)) {
+      Instant expires = Instant.ofEpochSecond(prepared.created() + ttl.toSeconds() + 1);
+      if (!nonces.claim(nonceKey(t), expires, now, t.isAnonymous())) {
         return new TicketVerdict.Refused(Reason.REPLAYED, "this ticket was already used; tickets are one-time");
       }
     }
     return new TicketVerdict.Accepted(t, user);
+  }
+
+  /** The key under which a ticket is remembered as used. */
+  public static String nonceKey(OroTicket t) {
+    return t.username() + ";" + t.nonce() + ";" + t.created();
+  }
+
+  /**
+   * A check half done by {@link #prepare}: either {@code refused}, or the ticket with the password its digest is
+   * made with (the user's stored hash, or the secret's for an anonymous ticket).
+   */
+  public record Prepared(TicketVerdict.Refused refused, OroTicket ticket, User user, String password, long created) {
+    static Prepared refused(Reason reason, String detail) {
+      return new Prepared(new TicketVerdict.Refused(reason, detail), null, null, null, 0);
+    }
+
+    @Override
+    public String toString() {
+      return refused != null ? "Prepared[" + refused + "]" : "Prepared[ticket for '" + ticket.username() + "']";
+    }
   }
 
   /**

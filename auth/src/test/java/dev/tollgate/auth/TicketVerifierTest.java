@@ -112,12 +112,12 @@ class TicketVerifierTest {
   @Test
   void theNonceStoreIsBoundedAndForgetsExpiredClaims() {
     InMemoryNonceStore store = new InMemoryNonceStore(2);
-    assertTrue(store.claim("a", T0.plusSeconds(10), T0));
-    assertTrue(store.claim("b", T0.plusSeconds(10), T0));
-    assertFalse(store.claim("c", T0.plusSeconds(10), T0), "full: fail closed");
-    assertFalse(store.claim("a", T0.plusSeconds(10), T0.plusSeconds(5)));
-    assertTrue(store.claim("c", T0.plusSeconds(30), T0.plusSeconds(11)), "expired claims make room");
-    assertTrue(store.claim("a", T0.plusSeconds(30), T0.plusSeconds(11)));
+    assertTrue(store.claim("a", T0.plusSeconds(10), T0, false));
+    assertTrue(store.claim("b", T0.plusSeconds(10), T0, false));
+    assertFalse(store.claim("c", T0.plusSeconds(10), T0, false), "full: fail closed");
+    assertFalse(store.claim("a", T0.plusSeconds(10), T0.plusSeconds(5), false));
+    assertTrue(store.claim("c", T0.plusSeconds(30), T0.plusSeconds(11), false), "expired claims make room");
+    assertTrue(store.claim("a", T0.plusSeconds(30), T0.plusSeconds(11), false));
     assertEquals(2, store.size());
   }
 }

@@ -35,6 +35,8 @@ public final class WampErrors {
   public static final String OPTION_NOT_ALLOWED = "wamp.error.option_not_allowed";
   public static final String FEATURE_NOT_SUPPORTED = "wamp.error.feature_not_supported";
   public static final String NETWORK_FAILURE = "wamp.error.network_failure";
+  /** A message was larger than the peer may send (autobahn's ApplicationError.PAYLOAD_SIZE_EXCEEDED). */
+  public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
 
   private WampErrors() {}
 }

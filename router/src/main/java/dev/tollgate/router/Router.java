@@ -51,7 +51,7 @@ public final class Router implements AutoCloseable {
     this.server = new Server(threads);
     this.core = new RouterCore(config, server.getScheduler(), security);
 
-    this.connector = new TollgateConnector(server);
+    this.connector = new TollgateConnector(server, config.tcpKeepalive());
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
     http.setSendServerVersion(false);
     // Oro's PHP publisher (up to 5.0) sends an absolute-form request line whose authority need not match Host.
@@ -63,8 +63,8 @@ public final class Router implements AutoCloseable {
 
     // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
-    upgrade.addMapping(config.path(), new WampNegotiator(core));
-    upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config.path())));
+    upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(), new WampNegotiator(core));
+    upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config)));
     server.setHandler(new UrlTicketHandler(core, upgrade));
     server.setStopTimeout(1_000);
   }
@@ -96,7 +96,7 @@ public final class Router implements AutoCloseable {
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     }
-    return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + config.path());
+    return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + config.advertisedPath());
   }
 
   public RouterConfig config() {
@@ -127,17 +127,25 @@ public final class Router implements AutoCloseable {
     }
   }
 
-  /** Answers plain HTTP: the WebSocket path wants an upgrade (426), anything else does not exist (404). */
+  /**
+   * Answers plain HTTP: the WebSocket path wants an upgrade (426), anything else does not exist (404). An upgrade
+   * that reaches here was for a path that server.path does not take: refused with 404, and logged.
+   */
   private static final class NotAnUpgrade extends Handler.Abstract {
-    private final String path;
+    private final RouterConfig config;
 
-    NotAnUpgrade(String path) {
-      this.path = path;
+    NotAnUpgrade(RouterConfig config) {
+      this.config = config;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      boolean endpoint = Request.getPathInContext(request).equals(path);
+      String path = Request.getPathInContext(request);
+      boolean endpoint = config.isWampPath(path);
+      if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
+        LOG.info("refused the upgrade from {} to {} with 404: WebSocket upgrades are taken on {} only (server.path)",
+            Request.getRemoteAddr(request), path, config.path());
+      }
       int status = endpoint ? HttpStatus.UPGRADE_REQUIRED_426 : HttpStatus.NOT_FOUND_404;
       String body = endpoint
           ? "This is a WAMP endpoint: connect with a WebSocket client offering wamp.2.json, wamp.2.msgpack or wamp.2.cbor.\n"

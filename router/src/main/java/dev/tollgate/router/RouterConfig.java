@@ -22,10 +22,15 @@ public final class RouterConfig {
       List.of(
           new Setting("server.host", "0.0.0.0", "Address to listen on."),
           new Setting("server.port", "8080", "TCP port; 0 picks a free one."),
-          new Setting("server.path", "/ws", "Path of the WebSocket endpoint."),
+          new Setting("server.path", "*",
+              "Path where WebSocket upgrades are taken: * for any path (as Ratchet, so Oro's path-less backend DSN works), or one path such as /ws. The HTTP endpoints keep their own paths."),
           new Setting("server.accept-queue", "16384", "Listen backlog, so that a burst of connections is not refused."),
           new Setting("server.writer-threads", "0",
               "Threads that write to the connections, each serving its share in turn; 0 means half the cores, at least one."),
+          new Setting("server.tcp-keepalive", "60s",
+              "TCP keep-alive on every connection: probes start after this much silence, then every 10 s, and 6 unanswered probes end it; finds dead peers of connections that are never closed for silence (those that only publish). 0 disables."),
+          new Setting("server.trusted-proxies", "127.0.0.1,::1",
+              "Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For / Forwarded header names the client; from any other address the header is ignored."),
           new Setting("server.shutdown-grace", "2s",
               "How long a shutdown waits for sessions to answer GOODBYE before closing them."),
           new Setting("realms", "realm1", "Comma-separated realms that exist; a HELLO for another is refused."),
@@ -33,10 +38,13 @@ public final class RouterConfig {
               "URI check: loose (any character but whitespace and #, so oro/data/update passes) or strict."),
           new Setting("session.hello-timeout", "10s", "A connection that sends no HELLO within this is closed."),
           new Setting("session.ping-interval", "30s",
-              "A WebSocket PING goes to a connection silent for this long; 0 disables."),
+              "A WebSocket PING goes to a receiving connection (one holding a subscription, a registration or a call) silent for this long; 0 disables."),
           new Setting("session.idle-timeout", "120s",
-              "A connection from which nothing (not even a PONG) arrives for this long is closed."),
-          new Setting("limits.max-message-size", "1048576", "Largest inbound message in bytes; larger closes with 1009."),
+              "A receiving connection from which nothing (not even a PONG) arrives for this long is closed; a connection that only publishes is never closed for silence (see server.tcp-keepalive)."),
+          new Setting("limits.max-message-size", "1048576",
+              "Largest inbound message in bytes; a larger one is dropped (not the connection), logged, and answered with ERROR wamp.error.payload_size_exceeded where the protocol has an answer."),
+          new Setting("limits.backend-max-message-size", "16777216",
+              "Largest inbound message from a session of role auth.anonymous-ticket-role (Oro's backend publisher: a mass update can pass 1 MiB); Ratchet took up to 16 MiB."),
           new Setting("limits.max-subscriptions-per-session", "1000", "Subscriptions one session may hold."),
           new Setting("limits.max-registrations-per-session", "1000", "Registrations one session may hold."),
           new Setting("limits.outbound-queue-bytes", "4194304",
@@ -51,12 +59,19 @@ public final class RouterConfig {
           new Setting("auth.ticket-future-tolerance", "30s",
               "How far in the future a ticket's date may be (inclusive); 0s as in Oro up to 5.0.3."),
           new Setting("auth.anonymous-ticket-role", "backend", "Role of a session holding an anonymous ticket."),
-          new Setting("auth.allow-anonymous", "true", "Whether a session without any ticket may join, as role auth.anonymous-role."),
+          new Setting("auth.allow-anonymous", "auto",
+              "Whether a session without any ticket may join, as role auth.anonymous-role: auto means only while auth.secret is empty (trying out); with a secret a connection without a ticket is refused, as Oro refuses it."),
           new Setting("auth.anonymous-role", "anonymous", "Role of a session without a ticket."),
-          new Setting("auth.failure-limit", "10", "Failed authentications from one address before it is refused for a while."),
-          new Setting("auth.failure-window", "60s", "Window in which auth.failure-limit failures count."),
-          new Setting("auth.failure-block", "60s", "How long an address past auth.failure-limit is refused."),
+          new Setting("auth.failure-limit", "10",
+              "Failed ticket or password checks from one client address within auth.failure-window after which its checks are throttled."),
+          new Setting("auth.failure-window", "60s", "Window in which auth.failure-limit failures count; a throttled address is free again after a window without failure."),
+          new Setting("auth.throttle-interval", "1s",
+              "A throttled address's costly checks (a ticket digest, a password hash) run one at a time, at most one per this interval; none is refused for it, good ones pass."),
+          new Setting("auth.throttle-queue", "50",
+              "Checks a throttled address may have waiting; past it the address gets 429 (logged and counted)."),
           new Setting("auth.nonce-capacity", "200000", "Accepted tickets remembered at once to refuse replays; past it, tickets are refused."),
+          new Setting("auth.backend-reconnect-grace", "60s",
+              "An anonymous (backend) ticket whose session ended, or was cut by a router restart, may connect again within this, even past its lifetime: Oro's publisher reconnects with the same ticket. User tickets stay one-time. 0 disables."),
           new Setting("auth.ticket-path", "/sync/ticket", "HTTP path where a user POSTs Basic credentials to get a ticket."),
           new Setting("users.source", "h2", "Where users come from: h2 (Tollgate's database) or jdbc (another database, read-only)."),
           new Setting("users.jdbc.url", "", "JDBC URL of the external user database (users.source=jdbc)."),
@@ -136,8 +151,29 @@ public final class RouterConfig {
     return integer("server.port");
   }
 
+  /** The configured upgrade path, or {@code *} for any. */
   public String path() {
     return get("server.path");
+  }
+
+  /** Whether a WebSocket upgrade to {@code requestPath} is for WAMP. */
+  public boolean isWampPath(String requestPath) {
+    String path = path();
+    return path.equals("*") || path.equals(requestPath);
+  }
+
+  /** The path to name in a WebSocket URL: the configured one, or {@code /ws} (Oro's) when any path is taken. */
+  public String advertisedPath() {
+    return path().equals("*") ? "/ws" : path();
+  }
+
+  /** TCP keep-alive idle time before probes; zero disables keep-alive. */
+  public Duration tcpKeepalive() {
+    return duration("server.tcp-keepalive");
+  }
+
+  public List<String> trustedProxies() {
+    return list("server.trusted-proxies");
   }
 
   public int acceptQueue() {
@@ -190,6 +226,10 @@ public final class RouterConfig {
     return integer("limits.max-message-size");
   }
 
+  public int backendMaxMessageSize() {
+    return integer("limits.backend-max-message-size");
+  }
+
   public int maxSubscriptionsPerSession() {
     return integer("limits.max-subscriptions-per-session");
   }
@@ -230,8 +270,9 @@ public final class RouterConfig {
     return duration("auth.ticket-future-tolerance");
   }
 
+  /** Whether sessions without a ticket may join: {@code auto} means only when tickets are off (no secret). */
   public boolean allowAnonymous() {
-    return bool("auth.allow-anonymous");
+    return get("auth.allow-anonymous").equals("auto") ? get("auth.secret").isEmpty() : bool("auth.allow-anonymous");
   }
 
   public int authFailureLimit() {
@@ -242,8 +283,16 @@ public final class RouterConfig {
     return duration("auth.failure-window");
   }
 
-  public Duration authFailureBlock() {
-    return duration("auth.failure-block");
+  public Duration throttleInterval() {
+    return duration("auth.throttle-interval");
+  }
+
+  public int throttleQueue() {
+    return integer("auth.throttle-queue");
+  }
+
+  public Duration backendReconnectGrace() {
+    return duration("auth.backend-reconnect-grace");
   }
 
   public Duration keepaliveInterval() {
@@ -269,10 +318,16 @@ public final class RouterConfig {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
-          case "server.accept-queue", "limits.max-message-size",
+          case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size", "auth.throttle-queue",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
-          case "auth.allow-anonymous", "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);
+          case "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);
+          case "auth.allow-anonymous" -> {
+            if (!get(key).equals("auto")) {
+              bool(key);
+            }
+          }
+          case "server.trusted-proxies" -> dev.tollgate.router.internal.ClientAddress.parseRanges(list(key));
           case "v1.realm" -> {
             if (!realms().contains(get(key))) {
               throw new IllegalArgumentException("must be one of realms " + realms());
@@ -296,16 +351,16 @@ public final class RouterConfig {
             }
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
-              "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.failure-block",
-              "keepalive.interval" -> {
+              "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.throttle-interval",
+              "keepalive.interval", "server.tcp-keepalive", "auth.backend-reconnect-grace" -> {
             if (duration(key).isNegative()) {
               throw new IllegalArgumentException("must not be negative");
             }
           }
           case "uri.rules" -> uriRules();
           case "server.path" -> {
-            if (!path().startsWith("/")) {
-              throw new IllegalArgumentException("must start with /");
+            if (!path().equals("*") && !path().startsWith("/")) {
+              throw new IllegalArgumentException("must be * (any path) or start with /");
             }
           }
           case "realms" -> {
@@ -323,6 +378,16 @@ public final class RouterConfig {
     if (idleTimeout().isZero()) {
       throw new IllegalArgumentException("setting session.idle-timeout=0: must be positive");
     }
+  }
+
+  private List<String> list(String key) {
+    List<String> items = new ArrayList<>();
+    for (String item : get(key).split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.strip());
+      }
+    }
+    return items;
   }
 
   private int integer(String key) {

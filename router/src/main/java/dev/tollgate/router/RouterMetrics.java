@@ -15,7 +15,7 @@ public interface RouterMetrics {
   /** Receivers disconnected because their outbound queue passed its bound. */
   long slowConsumerDisconnects();
 
-  /** Connections closed with 1009 because a message passed {@code limits.max-message-size}. */
+  /** Inbound messages dropped because they passed {@code limits.max-message-size} (or the backend's limit). */
   long oversizedMessages();
 
   /** EVENTs queued to receivers. */
@@ -27,6 +27,9 @@ public interface RouterMetrics {
   /** Tickets and passwords refused. */
   long authenticationFailures();
 
-  /** Authentication attempts refused at once because their address failed too often. */
+  /** Costly checks that waited in their address's lane because it had failed too often; none was refused for it. */
+  long authenticationsPaced();
+
+  /** Authentication attempts refused with 429: their throttled address already had auth.throttle-queue waiting. */
   long authenticationsThrottled();
 }

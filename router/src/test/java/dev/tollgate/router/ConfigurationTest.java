@@ -22,7 +22,7 @@ class ConfigurationTest {
     assertEquals(List.of("realm1", "oro"), c.realms());
     assertEquals(Duration.ofMillis(250), c.helloTimeout());
     assertEquals(dev.tollgate.protocol.WampUris.Rules.STRICT, c.uriRules());
-    assertEquals("/ws", c.path(), "unset keys keep their defaults");
+    assertEquals("*", c.path(), "unset keys keep their defaults");
   }
 
   @Test

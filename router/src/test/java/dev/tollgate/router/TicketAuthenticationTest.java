@@ -108,14 +108,59 @@ class TicketAuthenticationTest {
   }
 
   @Test
-  void anAddressThatFailsTooOftenIsThrottled() throws Exception {
+  void anAddressThatFailsTooOftenIsPacedButAGoodTicketFromItStillPasses() throws Exception {
     for (int i = 0; i < 3; i++) {
       assertTrue(RawHttp.upgrade(router.port(), "/ws?ticket=bm9wZQ==", "wamp.2.json").startsWith("HTTP/1.1 401"));
     }
-    String throttled = RawHttp.upgrade(router.port(), "/ws?ticket=" + URLEncoder.encode(
+    String good = RawHttp.upgrade(router.port(), "/ws?ticket=" + URLEncoder.encode(
         tickets.forUser("john", john.passwordHash()), StandardCharsets.UTF_8), "wamp.2.json");
-    assertTrue(throttled.startsWith("HTTP/1.1 429"), throttled);
-    assertEquals(1, router.metrics().authenticationsThrottled());
+    assertTrue(good.startsWith("HTTP/1.1 101"), good);
+    assertEquals(1, router.metrics().authenticationsPaced(), "the good ticket's digest waited in the address's lane");
+    assertEquals(0, router.metrics().authenticationsThrottled());
+    // A forged ticket's digest is paced too: it is refused for what it is, not for where it comes from.
+    String forged = new TicketGenerator(TicketSecret.of("another-secret"), Clock.systemUTC()).forUser("john", john.passwordHash());
+    String refused = RawHttp.upgrade(router.port(), "/ws?ticket=" + URLEncoder.encode(forged, StandardCharsets.UTF_8), "wamp.2.json");
+    assertTrue(refused.startsWith("HTTP/1.1 401") && refused.contains("ticket refused: invalid"), refused);
+    assertEquals(2, router.metrics().authenticationsPaced());
+  }
+
+  @Test
+  void aThrottledAddressWithTooManyChecksWaitingGets429() throws Exception {
+    try (Router strict = TestRouters.start(Map.of("db.url", TestRouters.newDatabaseUrl(), "auth.secret", SECRET,
+        "auth.failure-limit", "1", "auth.throttle-interval", "10s", "auth.throttle-queue", "1"))) {
+      assertTrue(RawHttp.upgrade(strict.port(), "/ws?ticket=bm9wZQ==", "wamp.2.json").startsWith("HTTP/1.1 401"));
+      String forged = new TicketGenerator(TicketSecret.of("another-secret"), Clock.systemUTC()).anonymous();
+      String query = "/ws?ticket=" + URLEncoder.encode(forged, StandardCharsets.UTF_8);
+      // The first costly check runs at once and starts the 10 s interval; the second waits; the third finds the
+      // lane full.
+      assertTrue(RawHttp.upgrade(strict.port(), query, "wamp.2.json").startsWith("HTTP/1.1 401"));
+      var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return RawHttp.upgrade(strict.port(), query, "wamp.2.json");
+        } catch (Exception e) {
+          return e.toString();
+        }
+      });
+      await().atMost(Duration.ofSeconds(5)).until(() -> strict.metrics().authenticationsPaced() == 2);
+      String full = RawHttp.upgrade(strict.port(), query, "wamp.2.json");
+      assertTrue(full.startsWith("HTTP/1.1 429"), full);
+      assertEquals(1, strict.metrics().authenticationsThrottled());
+      waiting.cancel(true);
+    }
+  }
+
+  @Test
+  void withASecretAConnectionWithoutATicketIsRefusedByDefault() throws Exception {
+    try (TestClient c = TestClient.connect(router, Serializer.JSON)) {
+      c.send(new Hello("realm1", Map.of("roles", TestClient.ROLES)));
+      assertEquals(WampErrors.NO_AUTH_METHOD, c.expect(Abort.class).reason());
+    }
+    String v1 = RawHttp.upgrade(router.port(), "/ws", "wamp");
+    assertTrue(v1.startsWith("HTTP/1.1 401"), v1);
+    try (Router trial = TestRouters.start(Map.of("db.url", TestRouters.newDatabaseUrl()));
+        TestClient c = TestClient.connect(trial, Serializer.JSON)) {
+      assertEquals("anonymous", c.join("realm1").details().get("authrole"), "without a secret, trying out stays easy");
+    }
   }
 
   @Test
@@ -169,8 +214,9 @@ class TicketAuthenticationTest {
 
   @Test
   void aDeniedPublishDeliversNothing() {
-    try (TestClient sub = TestClient.connect(router, Serializer.JSON);
-        TestClient pub = TestClient.connect(router, Serializer.JSON)) {
+    try (Router open = anonymousAllowed();
+        TestClient sub = TestClient.connect(open, Serializer.JSON);
+        TestClient pub = TestClient.connect(open, Serializer.JSON)) {
       sub.join("realm1");
       pub.join("realm1");
       sub.send(new Subscribe(1, Map.of(), "oro/data/update"));
@@ -181,9 +227,16 @@ class TicketAuthenticationTest {
     }
   }
 
+  /** A second router on the same database that lets sessions without a ticket in. */
+  private Router anonymousAllowed() {
+    return TestRouters.start(Map.of("db.url", router.config().get("db.url"), "auth.secret", SECRET,
+        "auth.allow-anonymous", "true"));
+  }
+
   @Test
   void ruleChangesApplyToLiveSessionsWithinASecond() {
-    try (TestClient c = TestClient.connect(router, Serializer.JSON)) {
+    try (Router open = anonymousAllowed();
+        TestClient c = TestClient.connect(open, Serializer.JSON)) {
       c.join("realm1");
       c.send(new Subscribe(1, Map.of(), "com.example.news"));
       assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 1, WampErrors.NOT_AUTHORIZED);

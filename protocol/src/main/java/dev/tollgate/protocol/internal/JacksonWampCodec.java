@@ -47,6 +47,37 @@ public final class JacksonWampCodec implements WampCodec {
   }
 
   @Override
+  public java.util.Optional<MessageHead> head(byte[] firstBytes) {
+    int type = -1;
+    long requestId = 0;
+    boolean acknowledge = false;
+    try (JsonParser p = factory.createParser(firstBytes)) {
+      if (p.nextToken() != JsonToken.START_ARRAY || p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+        return java.util.Optional.empty();
+      }
+      type = p.getIntValue();
+      if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+        return java.util.Optional.of(new MessageHead(type, 0, false));
+      }
+      requestId = p.getLongValue();
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals("acknowledge") && value == JsonToken.VALUE_TRUE) {
+            acknowledge = true;
+          } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            p.skipChildren();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException endOfTheBytes) {
+      // The head is cut off somewhere: what was read so far stands.
+    }
+    return type < 0 ? java.util.Optional.empty() : java.util.Optional.of(new MessageHead(type, requestId, acknowledge));
+  }
+
+  @Override
   public WampMessage decode(ByteBuffer data) {
     byte[] bytes;
     int from;

@@ -50,6 +50,34 @@ public final class V1Codec {
     }
   }
 
+  /**
+   * The call id of a CALL from the first bytes of a message too large to be read whole; null when those bytes are
+   * not the start of a CALL with a call id.
+   */
+  public static Object callIdOfCallHead(byte[] head) {
+    try (com.fasterxml.jackson.core.JsonParser p = HEAD_PARSER.createParser(head)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+        return null;
+      }
+      var first = p.nextToken();
+      boolean call = first == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? p.getIntValue() == V1Message.CALL
+          : first == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && p.getText().equals(String.valueOf(V1Message.CALL));
+      if (!call) {
+        return null;
+      }
+      return switch (p.nextToken()) {
+        case VALUE_STRING -> p.getText();
+        case VALUE_NUMBER_INT -> p.getLongValue();
+        default -> null;
+      };
+    } catch (java.io.IOException | RuntimeException cutOff) {
+      return null;
+    }
+  }
+
+  private static final com.fasterxml.jackson.core.JsonFactory HEAD_PARSER = new com.fasterxml.jackson.core.JsonFactory()
+      .disable(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
+
   public static byte[] encode(V1Message message) {
     return JsonValues.write(message.toList());
   }

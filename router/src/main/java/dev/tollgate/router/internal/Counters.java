@@ -49,17 +49,23 @@ public final class Counters implements RouterMetrics {
   }
 
   /** Set once by the router: the failure counters live with the throttle. */
-  volatile AuthFailures authFailures;
+  volatile AuthThrottle authThrottle;
 
   @Override
   public long authenticationFailures() {
-    AuthFailures f = authFailures;
-    return f == null ? 0 : f.failures.sum();
+    AuthThrottle t = authThrottle;
+    return t == null ? 0 : t.failures.sum();
+  }
+
+  @Override
+  public long authenticationsPaced() {
+    AuthThrottle t = authThrottle;
+    return t == null ? 0 : t.paced.sum();
   }
 
   @Override
   public long authenticationsThrottled() {
-    AuthFailures f = authFailures;
-    return f == null ? 0 : f.refusedWhileBlocked.sum();
+    AuthThrottle t = authThrottle;
+    return t == null ? 0 : t.refused.sum();
   }
 }

@@ -32,7 +32,7 @@ public final class RouterCore {
     this.config = config;
     this.security = security;
     this.writers = new Writers(config.writerThreads());
-    counters.authFailures = security.failures();
+    counters.authThrottle = security.throttle();
     this.scheduler = scheduler;
     Ids.Sequence subscriptionIds = new Ids.Sequence();
     Ids.Sequence registrationIds = new Ids.Sequence();

@@ -66,6 +66,9 @@ final class RouterSession {
   /** Who the upgrade request's ticket proved the peer to be; used at every HELLO on this transport. */
   private final Identity urlIdentity;
   private Hello pendingHello;
+  /** The identity of the last AUTHENTICATE's ticket, released when the transport closes or the next one joins. */
+  private volatile Identity ticketHolder;
+  private final java.util.concurrent.atomic.AtomicBoolean releasedUrlTicket = new java.util.concurrent.atomic.AtomicBoolean();
   /** Authorization decisions of this session, valid for {@link #decisionsOf}; only the inbound thread uses it. */
   private final Map<String, Boolean> decisions = new java.util.HashMap<>();
   private dev.tollgate.auth.Authorizer decisionsOf;
@@ -104,6 +107,14 @@ final class RouterSession {
 
   Connection connection() {
     return connection;
+  }
+
+  /**
+   * Whether the peer has something to receive: a subscription, a registration or a call awaiting its result. Only
+   * such a connection is pinged and closed when silent (see WebSocketConnection.checkLiveness).
+   */
+  boolean expectsDeliveries() {
+    return !subscriptions.isEmpty() || !registrations.isEmpty() || !callsInFlight.isEmpty();
   }
 
   /** True once the session left its realm or lost its transport: no more deliveries. */
@@ -255,7 +266,10 @@ final class RouterSession {
     pendingHello = null;
     return router.security().verifyTicket(authenticate.signature(), connection.remoteAddress()).thenAccept(outcome -> {
       if (state != State.CHALLENGING) {
-        return; // the transport went away meanwhile
+        if (outcome.accepted()) {
+          router.security().release(outcome.identity()); // the transport went away meanwhile
+        }
+        return;
       }
       if (!outcome.accepted()) {
         state = State.CLOSED;
@@ -265,12 +279,18 @@ final class RouterSession {
       Object authid = hello.details().get("authid");
       Identity id = outcome.identity();
       if (authid != null && id.authid() != null && !authid.equals(id.authid())) {
+        router.security().release(id);
         state = State.CLOSED;
         connection.sendAndClose(new Abort(Map.of("message", "the ticket is not for authid '" + authid + "'"),
             WampErrors.AUTHENTICATION_FAILED));
         return;
       }
       Realm r = router.realm(hello.realm());
+      Identity previous = ticketHolder;
+      ticketHolder = id;
+      if (previous != null) {
+        router.security().release(previous);
+      }
       join(r, id);
     });
   }
@@ -355,10 +375,18 @@ final class RouterSession {
     router.counters().sessionsClosed.increment();
   }
 
-  /** The transport is gone, whatever the reason. */
+  /** The transport is gone, whatever the reason: the tickets it held are released (see Security.release). */
   void transportClosed() {
     state = State.CLOSED;
     leave();
+    Identity authenticated = ticketHolder;
+    ticketHolder = null;
+    if (authenticated != null) {
+      router.security().release(authenticated);
+    }
+    if (urlIdentity != null && releasedUrlTicket.compareAndSet(false, true)) {
+      router.security().release(urlIdentity);
+    }
   }
 
   void protocolViolation(String reason) {

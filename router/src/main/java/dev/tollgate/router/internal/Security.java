@@ -3,7 +3,8 @@ package dev.tollgate.router.internal;
 import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.H2UserStore;
-import dev.tollgate.auth.InMemoryNonceStore;
+import dev.tollgate.auth.H2NonceStore;
+import dev.tollgate.auth.NonceStore;
 import dev.tollgate.auth.JdbcUserStore;
 import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Passwords;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Ticket checks and password checks are deliberately slow (thousands of hash rounds), so they run on a small
  * pool of their own, one thread per core, with a bounded queue: they can never occupy Jetty's threads, and a flood
  * of them is refused ("busy") rather than queued without end. Ticket values are never logged.
+ *
+ * <p>A check has a cheap part (format, date, user, already used: {@link TicketVerifier#prepare}) and a costly one
+ * (the digest); only the costly one is paced for an address that failed too often ({@link AuthThrottle}).
  */
 public final class Security implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Security.class);
@@ -52,8 +56,11 @@ public final class Security implements AutoCloseable {
   private final RuleStore rules;
   private final TicketVerifier verifier;
   private final TicketGenerator generator;
-  private final AuthFailures failures;
+  private final NonceStore nonces;
+  private final AuthThrottle throttle;
+  private final ClientAddress clientAddress;
   private final ThreadPoolExecutor pool;
+  private final java.util.concurrent.ScheduledExecutorService timer;
   private volatile Authorizer authorizer;
   private volatile long revision = -1;
 
@@ -66,10 +73,18 @@ public final class Security implements AutoCloseable {
         : new H2UserStore(db);
     this.rules = new RuleStore(db);
     TicketSecret secret = config.ticketSecret();
+    this.nonces = new H2NonceStore(db, config.nonceCapacity());
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
-        config.ticketFutureTolerance(), new InMemoryNonceStore(config.nonceCapacity()));
+        config.ticketFutureTolerance(), nonces);
     this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
-    this.failures = new AuthFailures(config.authFailureLimit(), config.authFailureWindow(), config.authFailureBlock());
+    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tollgate-auth-throttle");
+      t.setDaemon(true);
+      return t;
+    });
+    this.throttle = new AuthThrottle(config.authFailureLimit(), config.authFailureWindow(), config.throttleInterval(),
+        config.throttleQueue(), timer);
+    this.clientAddress = new ClientAddress(config.trustedProxies());
     // A ticket check is 5,000 rounds of SHA-512 (~2.3 ms): half the cores at most, so that a burst of connections
     // with tickets cannot take the CPU from the sessions already open.
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -92,6 +107,8 @@ public final class Security implements AutoCloseable {
         LOG.info("loaded the '{}' rule preset into {}", preset, s.db.url());
       }
       s.refresh();
+      // Sessions that held tickets ended with the previous run: their backends may come back with them.
+      s.nonces.releaseAll(Instant.now().plus(config.backendReconnectGrace()));
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -111,8 +128,13 @@ public final class Security implements AutoCloseable {
     return users;
   }
 
-  AuthFailures failures() {
-    return failures;
+  AuthThrottle throttle() {
+    return throttle;
+  }
+
+  /** The client's address: the peer's, or the one a trusted proxy's header names. */
+  String clientAddress(String peer, String forwarded, String xForwardedFor) {
+    return clientAddress.resolve(peer, forwarded, xForwardedFor);
   }
 
   /** Re-reads the rules if the database changed since the last call; true if it did. */
@@ -135,43 +157,89 @@ public final class Security implements AutoCloseable {
     }
   }
 
-  /** Checks a ticket off the I/O threads, counting failures per address. */
-  CompletableFuture<TicketOutcome> verifyTicket(String ticket, String remoteAddress) {
+  /**
+   * Checks a ticket off the I/O threads, counting failures per client address: the cheap part at once, the digest
+   * paced when the address is throttled.
+   */
+  CompletableFuture<TicketOutcome> verifyTicket(String ticket, String clientAddress) {
     if (verifier == null) {
       return CompletableFuture.completedFuture(new TicketOutcome(null,
           new TicketVerdict.Refused(TicketVerdict.Reason.INVALID_FORMAT, "tickets are disabled: auth.secret is not set"),
           "tickets are not enabled on this router"));
     }
-    if (failures.isBlocked(remoteAddress, System.nanoTime())) {
-      return CompletableFuture.completedFuture(new TicketOutcome(null, null,
-          "too many failed authentications from this address; try again later"));
-    }
-    TicketOutcome busy = new TicketOutcome(null, null, "the router is busy authenticating; try again shortly");
-    return offload(() -> judge(ticket, remoteAddress), busy);
+    TicketOutcome busy = new TicketOutcome(null, null, BUSY);
+    TicketOutcome throttled = new TicketOutcome(null, null, THROTTLED);
+    return offload(() -> verifier.prepare(ticket, Instant.now()), null).thenCompose(prepared -> {
+      if (prepared == null) {
+        return CompletableFuture.completedFuture(busy);
+      }
+      if (prepared.refused() != null) {
+        return CompletableFuture.completedFuture(refused(prepared.refused(), clientAddress));
+      }
+      CompletableFuture<TicketOutcome> outcome =
+          throttle.run(clientAddress, () -> judge(prepared, clientAddress), pool, throttled, busy);
+      return outcome.thenApply(o -> {
+        if (o == throttled) {
+          LOG.info("ticket check from {} refused with 429: more than {} checks waiting while the address is throttled"
+              + " (auth.throttle-queue)", clientAddress, config.throttleQueue());
+        }
+        return o;
+      });
+    });
   }
 
-  private TicketOutcome judge(String ticket, String remoteAddress) {
+  static final String BUSY = "the router is busy authenticating; try again shortly";
+  static final String THROTTLED = "too many failed authentications from this address; try again later";
+
+  private TicketOutcome judge(TicketVerifier.Prepared prepared, String remoteAddress) {
     TicketVerdict verdict;
     try {
-      verdict = verifier.verify(ticket, Instant.now());
+      verdict = verifier.finish(prepared, Instant.now());
     } catch (RuntimeException e) {
       LOG.warn("ticket check from {} failed: {}", remoteAddress, e.toString());
       return new TicketOutcome(null, null, "the ticket could not be checked now; try again shortly");
     }
     if (verdict instanceof TicketVerdict.Accepted ok) {
-      failures.succeeded(remoteAddress);
+      String key = TicketVerifier.nonceKey(ok.ticket());
       if (ok.isAnonymous()) {
         return new TicketOutcome(new Identity(null, List.of(config.get("auth.anonymous-ticket-role")), "ticket",
-            "secret", null), null, null);
+            "secret", null, key), null, null);
       }
       User u = ok.user();
       List<String> roles = u.roles().isEmpty() ? List.of("user") : u.roles();
-      return new TicketOutcome(new Identity(u.username(), roles, "ticket", users.providerName(), u.id()), null, null);
+      return new TicketOutcome(new Identity(u.username(), roles, "ticket", users.providerName(), u.id(), key), null, null);
     }
-    TicketVerdict.Refused refused = (TicketVerdict.Refused) verdict;
-    failures.failed(remoteAddress, System.nanoTime());
+    return refused((TicketVerdict.Refused) verdict, remoteAddress);
+  }
+
+  private TicketOutcome refused(TicketVerdict.Refused refused, String remoteAddress) {
+    throttle.failed(remoteAddress, System.nanoTime());
     LOG.info("ticket refused from {}: {} ({})", remoteAddress, refused.reason(), refused.detail());
     return new TicketOutcome(null, refused, publicMessage(refused.reason()));
+  }
+
+  /**
+   * A session holding a ticket ended: an anonymous (backend) ticket may come back within
+   * {@code auth.backend-reconnect-grace}; a user's stays spent. Runs off the I/O threads.
+   */
+  void release(Identity identity) {
+    String key = identity.ticketKey();
+    if (key == null) {
+      return;
+    }
+    Instant until = Instant.now().plus(identity.isBackendTicket() ? config.backendReconnectGrace() : java.time.Duration.ZERO);
+    Runnable release = () -> {
+      try {
+        nonces.release(key, until);
+      } catch (RuntimeException e) {
+        LOG.warn("releasing a used ticket failed: {}", e.toString());
+      }
+    };
+    try {
+      pool.execute(release);
+    } catch (RejectedExecutionException e) {
+      release.run();
+    }
   }
 
   /** What a client is told: enough to act on, without telling an attacker whether a user exists. */
@@ -189,22 +257,25 @@ public final class Security implements AutoCloseable {
    * HTTP Basic credentials for a fresh ticket: the user's password against its stored bcrypt hash. Empty when they
    * do not match (counted as a failure). Runs on the auth pool.
    */
-  CompletableFuture<Optional<String>> ticketForCredentials(String username, String password, String remoteAddress) {
-    return offload(() -> {
+  CompletableFuture<Optional<String>> ticketForCredentials(String username, String password, String clientAddress) {
+    return throttle.run(clientAddress, () -> {
       Optional<User> user = users.find(username);
       if (user.isPresent() && user.get().enabled() && Passwords.matches(password, user.get().passwordHash())) {
-        failures.succeeded(remoteAddress);
         return Optional.of(generator.forUser(user.get().username(), user.get().passwordHash()));
       }
-      failures.failed(remoteAddress, System.nanoTime());
-      LOG.info("ticket request from {} refused: bad credentials for '{}'", remoteAddress, username);
-      return Optional.empty();
-    }, null);
+      throttle.failed(clientAddress, System.nanoTime());
+      LOG.info("ticket request from {} refused: bad credentials for '{}'", clientAddress, username);
+      return Optional.<String>empty();
+    }, pool, THROTTLED_CREDENTIALS, null);
   }
+
+  /** What {@link #ticketForCredentials} completes with when the address has too many checks waiting. */
+  static final Optional<String> THROTTLED_CREDENTIALS = Optional.of("");
 
   @Override
   public void close() {
     pool.shutdownNow();
+    timer.shutdownNow();
     db.close();
   }
 }

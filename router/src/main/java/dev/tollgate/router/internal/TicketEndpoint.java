@@ -15,9 +15,11 @@ import org.eclipse.jetty.util.Callback;
  * {@code POST /sync/ticket} (the path is {@code auth.ticket-path}): what Oro's {@code oro_sync_ticket} route does for
  * a browser. The caller proves who it is with HTTP Basic (password against the stored bcrypt hash) and gets
  * {@code {"ticket": "…"}}. Errors are JSON {@code {"error": …, "message": …}}: 401 for missing or wrong credentials,
- * 405 for another method, 429 while the address is throttled, 503 when tickets are off or the router is busy.
+ * 405 for another method, 429 when the address has too many checks waiting, 503 when tickets are off or the router
+ * is busy.
  */
 public final class TicketEndpoint extends Handler.Wrapper {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TicketEndpoint.class);
   private final RouterCore router;
 
   public TicketEndpoint(RouterCore router, Handler next) {
@@ -42,19 +44,19 @@ public final class TicketEndpoint extends Handler.Wrapper {
           Map.of("error", "tickets_disabled", "message", "this router has no auth.secret, so it issues no tickets"));
       return true;
     }
-    String remote = Request.getRemoteAddr(request);
-    if (security.failures().isBlocked(remote, System.nanoTime())) {
-      HttpReplies.json(response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
-          Map.of("error", "too_many_failures", "message", "too many failed authentications from this address; try again later"));
-      return true;
-    }
+    String remote = ClientAddress.of(request, security);
     String[] credentials = basicCredentials(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     if (credentials == null) {
       unauthorized(response, callback, "HTTP Basic credentials are required");
       return true;
     }
     security.ticketForCredentials(credentials[0], credentials[1], remote).whenComplete((ticket, failure) -> {
-      if (failure != null || ticket == null) {
+      if (ticket == Security.THROTTLED_CREDENTIALS) {
+        LOG.info("ticket request from {} refused with 429: too many checks waiting while the address is throttled",
+            remote);
+        HttpReplies.json(response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
+            Map.of("error", "too_many_failures", "message", Security.THROTTLED));
+      } else if (failure != null || ticket == null) {
         HttpReplies.json(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
             Map.of("error", "busy", "message", "the router is busy authenticating; try again shortly"));
       } else if (ticket.isEmpty()) {

@@ -12,10 +12,11 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Oro-style authentication: a WebSocket upgrade carrying {@code ?ticket=…} is judged before it is accepted. A good
  * ticket lets the upgrade go on with the identity attached; a bad one is refused at the HTTP level with 401 and a
- * JSON body saying why (403 never: the client may retry with a fresh ticket), 429 while the address is throttled,
- * 503 when the router is too busy to check. The query is read as PHP's parse_str reads it, as Oro does.
+ * JSON body saying why (403 never: the client may retry with a fresh ticket), 429 when its throttled address has too
+ * many checks waiting, 503 when the router is too busy to check. The query is read as PHP's parse_str reads it, as Oro does.
  */
 public final class UrlTicketHandler extends Handler.Wrapper {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UrlTicketHandler.class);
   static final String IDENTITY_ATTRIBUTE = "dev.tollgate.identity";
 
   private final RouterCore router;
@@ -27,14 +28,14 @@ public final class UrlTicketHandler extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (!isUpgrade(request) || !Request.getPathInContext(request).equals(router.config().path())) {
+    if (!isUpgrade(request) || !router.config().isWampPath(Request.getPathInContext(request))) {
       return super.handle(request, response, callback);
     }
     String ticket = OroTicket.queryParameter(request.getHttpURI().getQuery()).orElse(null);
     if (ticket == null) {
       return super.handle(request, response, callback);
     }
-    String remote = Request.getRemoteAddr(request);
+    String remote = ClientAddress.of(request, router.security());
     router.security().verifyTicket(ticket, remote).whenComplete((outcome, failure) -> {
       if (failure != null) {
         HttpReplies.json(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500,
@@ -43,8 +44,12 @@ public final class UrlTicketHandler extends Handler.Wrapper {
       }
       if (!outcome.accepted()) {
         int status = outcome.refused() != null ? HttpStatus.UNAUTHORIZED_401
-            : outcome.publicMessage().startsWith("too many") ? HttpStatus.TOO_MANY_REQUESTS_429
+            : outcome.publicMessage().equals(Security.THROTTLED) ? HttpStatus.TOO_MANY_REQUESTS_429
             : HttpStatus.SERVICE_UNAVAILABLE_503;
+        if (outcome.refused() == null) {
+          // A 401 is logged with its exact reason where the ticket is judged; a 429 or 503 is logged here.
+          LOG.info("refused the upgrade from {} with {}: {}", remote, status, outcome.publicMessage());
+        }
         HttpReplies.json(response, callback, status,
             Map.of("error", "wamp.error.authentication_failed", "message", outcome.publicMessage()));
         return;

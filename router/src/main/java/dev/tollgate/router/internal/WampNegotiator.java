@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -20,6 +21,7 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
  * permessage-deflate are declined: they would transform the shared EVENT bytes once per receiver.
  */
 public final class WampNegotiator implements WebSocketNegotiator {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WampNegotiator.class);
   private final RouterCore router;
 
   public WampNegotiator(RouterCore router) {
@@ -28,6 +30,14 @@ public final class WampNegotiator implements WebSocketNegotiator {
 
   @Override
   public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    WebSocketConnection connection = choose(request, response, callback);
+    if (connection != null) {
+      connection.clientAddress(ClientAddress.of(request, router.security()));
+    }
+    return connection;
+  }
+
+  private WebSocketConnection choose(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     if (router.isShuttingDown()) {
       refuse(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Tollgate is shutting down; try again shortly.\n");
       return null;
@@ -82,7 +92,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
    * A WAMP v1 peer: it has no HELLO, so a session without a ticket is refused here, at the HTTP level, when the
    * router takes no anonymous sessions (Oro's page then fetches a fresh ticket and retries).
    */
-  private FrameHandler acceptV1(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
+  private WebSocketConnection acceptV1(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
       Identity identity) {
     if (identity == null && !router.config().allowAnonymous()) {
       refuse(response, callback, HttpStatus.UNAUTHORIZED_401, "A ticket is required: connect with ?ticket=….\n");
@@ -121,21 +131,27 @@ public final class WampNegotiator implements WebSocketNegotiator {
   }
 
   private static void refuse(Response response, Callback callback, int status, String body) {
+    LOG.info("refused the upgrade from {} to {} with {}: {}", Request.getRemoteAddr(response.getRequest()),
+        Request.getPathInContext(response.getRequest()), status, body.strip());
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
   }
 
+  /** The largest piece of a data frame Jetty hands over at once. */
+  private static final int FRAGMENT_BYTES = 64 * 1024;
+
   @Override
   public void customize(Configuration configuration) {
-    int max = router.config().maxMessageSize();
-    configuration.setMaxFrameSize(max);
+    // Jetty hands over a large frame in pieces of at most this size as its bytes arrive, so a frame is never held
+    // whole before WebSocketConnection judges its size against the session's limit (and skips it if it is over).
+    configuration.setAutoFragment(true);
+    configuration.setMaxFrameSize(FRAGMENT_BYTES);
+    long max = Math.max(router.config().maxMessageSize(), router.config().backendMaxMessageSize());
     configuration.setMaxTextMessageSize(max);
     configuration.setMaxBinaryMessageSize(max);
-    // A frame over the limit must be refused (1009), not silently split into several.
-    configuration.setAutoFragment(false);
-    // Liveness is judged by the router's own sweep from inbound traffic; Jetty's timer is only a backstop, since
-    // our PINGs count as activity for it.
-    configuration.setIdleTimeout(router.config().idleTimeout().plus(router.config().pingInterval()).multipliedBy(2));
+    // Liveness is judged by the router's own sweep, for connections that receive (WebSocketConnection.checkLiveness),
+    // and by TCP keep-alive for the rest: Jetty's timer would close a publisher that pauses, losing its next event.
+    configuration.setIdleTimeout(java.time.Duration.ZERO);
   }
 }

@@ -105,6 +105,18 @@ final class WampV1Connection extends WebSocketConnection {
     return null;
   }
 
+  /**
+   * A v1 CALL too large to read gets CALLERROR, so that the page's promise is rejected; a PUBLISH has no answer in
+   * v1 (the drop is logged), and what the publisher sends next is delivered as usual.
+   */
+  @Override
+  protected void rejectOversized(byte[] head, boolean binaryFrame, String message) {
+    Object callId = V1Codec.callIdOfCallHead(head);
+    if (callId != null) {
+      sendV1(new V1Message.CallError(callId, WampErrors.PAYLOAD_SIZE_EXCEEDED, message, null));
+    }
+  }
+
   private void publish(V1Message.Publish p) {
     String topic = resolve(p.topic());
     if (topic == null) {

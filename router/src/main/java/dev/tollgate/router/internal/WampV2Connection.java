@@ -1,6 +1,12 @@
 package dev.tollgate.router.internal;
 
+import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.ProtocolViolationException;
+import dev.tollgate.protocol.WampErrors;
+import java.util.List;
+import java.util.Map;
 import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.WampMessage;
 import java.nio.ByteBuffer;
@@ -35,6 +41,29 @@ final class WampV2Connection extends WebSocketConnection {
       return null;
     }
     return session.onMessage(message);
+  }
+
+  /**
+   * A CALL, SUBSCRIBE or REGISTER too large to read is answered with ERROR, so that the caller does not wait for
+   * ever; a PUBLISH only when it asked for acknowledgment, as for any failed publication ("If the Broker is unable
+   * to publish, the Broker MUST send an ERROR ... only if acknowledge was set").
+   */
+  @Override
+  protected void rejectOversized(byte[] head, boolean binaryFrame, String message) {
+    var start = serializer.codec().head(head);
+    if (start.isEmpty() || start.get().requestId() <= 0) {
+      return;
+    }
+    int type = start.get().type();
+    boolean answered = switch (type) {
+      case MessageCodes.CALL, MessageCodes.SUBSCRIBE, MessageCodes.REGISTER -> true;
+      case MessageCodes.PUBLISH -> start.get().acknowledge();
+      default -> false;
+    };
+    if (answered && session.identity() != null) {
+      send(new ErrorMessage(type, start.get().requestId(), Map.of(), WampErrors.PAYLOAD_SIZE_EXCEEDED,
+          Payload.of(List.of(message))));
+    }
   }
 
   @Override

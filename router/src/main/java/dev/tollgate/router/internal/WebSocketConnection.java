@@ -61,6 +61,12 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   private ByteArrayOutputStream fragments;
   /** Whether the message being received started with a binary frame; only the inbound thread touches it. */
   private boolean fragmentsBinary;
+  /** The message being received is over the limit and being skipped; only the inbound thread touches these. */
+  private OversizedMessage oversized;
+  /** Why the router closed this connection, for the log line when it has closed; null when the peer did. */
+  private volatile String closeCause;
+  /** The client's address, proxies resolved; set before the connection opens. */
+  private volatile String clientAddress;
 
   protected final Identity urlIdentity;
 
@@ -152,44 +158,81 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return null;
   }
 
+  /*
+   * Jetty hands over data frames in pieces of at most 64 KiB (auto-fragment; see WampNegotiator.customize), so a large
+   * message never sits whole in memory before its size is judged here.
+   */
   private CompletableFuture<?> onDataFrame(Frame frame) {
     fragmentsBinary = frame.getOpCode() == OpCode.BINARY;
-    if (frame.isFin()) {
+    if (frame.isFin() && frame.getPayloadLength() <= maxMessageSize()) {
       return deliver(frame.getPayload());
     }
-    fragments = new ByteArrayOutputStream(Math.max(1024, frame.getPayloadLength() * 2));
-    append(frame.getPayload());
-    return null;
+    fragments = new ByteArrayOutputStream(Math.max(1024, Math.min(frame.getPayloadLength() * 2, maxMessageSize())));
+    return append(frame);
   }
 
   private CompletableFuture<?> onContinuation(Frame frame) {
-    if (fragments == null) {
+    if (fragments == null && oversized == null) {
       return null; // Jetty's parser already refuses a continuation without a start; nothing to assemble
     }
-    if (!append(frame.getPayload())) {
-      return null;
-    }
-    if (frame.isFin()) {
-      byte[] whole = fragments.toByteArray();
-      fragments = null;
-      return deliver(ByteBuffer.wrap(whole));
-    }
-    return null;
+    return append(frame);
   }
 
-  private boolean append(ByteBuffer payload) {
-    int limit = router.config().maxMessageSize();
-    if (fragments.size() + payload.remaining() > limit) {
+  private CompletableFuture<?> append(Frame frame) {
+    ByteBuffer payload = frame.getPayload();
+    if (oversized != null) {
+      oversized.skipped(payload.remaining());
+    } else if (fragments.size() + payload.remaining() > maxMessageSize()) {
+      oversized = new OversizedMessage(fragments.toByteArray(), payload);
       fragments = null;
-      router.counters().oversizedMessages.increment();
-      close(CloseStatus.MESSAGE_TOO_LARGE, "message larger than " + limit + " bytes (limits.max-message-size)");
-      return false;
+    } else {
+      byte[] chunk = new byte[payload.remaining()];
+      payload.duplicate().get(chunk);
+      fragments.write(chunk, 0, chunk.length);
     }
-    byte[] chunk = new byte[payload.remaining()];
-    payload.duplicate().get(chunk);
-    fragments.write(chunk, 0, chunk.length);
-    return true;
+    if (!frame.isFin()) {
+      return null;
+    }
+    if (oversized != null) {
+      OversizedMessage dropped = oversized;
+      oversized = null;
+      dropOversized(dropped);
+      return null;
+    }
+    byte[] whole = fragments.toByteArray();
+    fragments = null;
+    return deliver(ByteBuffer.wrap(whole));
   }
+
+  /** The largest message this peer may send: a backend's limit is higher, since Oro's mass updates pass 1 MiB. */
+  private int maxMessageSize() {
+    RouterSession s = session;
+    Identity who = s == null ? urlIdentity : s.identity() != null ? s.identity() : urlIdentity;
+    return who != null && who.authrole().equals(router.config().get("auth.anonymous-ticket-role"))
+        ? router.config().backendMaxMessageSize() : router.config().maxMessageSize();
+  }
+
+  /**
+   * A message over the limit was read and dropped, not the connection: closing would lose what the peer sends next
+   * (Oro's PHP publisher never reads, so it would not notice the close, and its next publications would vanish).
+   * The peer is told where its protocol has an answer; the log names the session, the size and the setting.
+   */
+  private void dropOversized(OversizedMessage dropped) {
+    router.counters().oversizedMessages.increment();
+    boolean backend = maxMessageSize() != router.config().maxMessageSize();
+    String setting = backend ? "limits.backend-max-message-size" : "limits.max-message-size";
+    RouterSession s = session;
+    Identity who = s.identity();
+    LOG.warn("dropped a message of {} bytes from {} (session {}, {}): larger than {} bytes ({})", dropped.size(),
+        remote(), s.id(), who == null ? "not joined" : "authid " + who.authid() + ", role " + who.authrole(),
+        maxMessageSize(), setting);
+    String message = "message of " + dropped.size() + " bytes dropped: larger than " + maxMessageSize() + " bytes ("
+        + setting + ")";
+    rejectOversized(dropped.head(), fragmentsBinary, message);
+  }
+
+  /** Answers a message dropped for its size, from its first bytes, where the dialect has an answer. */
+  protected abstract void rejectOversized(byte[] head, boolean binaryFrame, String message);
 
   private CompletableFuture<?> deliver(ByteBuffer bytes) {
     if (closed.get()) {
@@ -198,10 +241,37 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return onMessage(bytes, fragmentsBinary);
   }
 
+  /** A message being skipped for its size: its first bytes (enough to find its type and request id) and its size. */
+  private static final class OversizedMessage {
+    private static final int HEAD_BYTES = 4096;
+    private final byte[] head;
+    private long size;
+
+    OversizedMessage(byte[] before, ByteBuffer payload) {
+      int fromPayload = Math.min(payload.remaining(), Math.max(0, HEAD_BYTES - before.length));
+      head = new byte[Math.min(before.length, HEAD_BYTES) + fromPayload];
+      System.arraycopy(before, 0, head, 0, Math.min(before.length, HEAD_BYTES));
+      payload.duplicate().get(head, Math.min(before.length, HEAD_BYTES), fromPayload);
+      size = before.length + (long) payload.remaining();
+    }
+
+    void skipped(int bytes) {
+      size += bytes;
+    }
+
+    byte[] head() {
+      return head;
+    }
+
+    long size() {
+      return size;
+    }
+  }
+
   @Override
   public void onError(Throwable cause, Callback callback) {
-    if (cause instanceof CloseException close && close.getStatusCode() == CloseStatus.MESSAGE_TOO_LARGE) {
-      router.counters().oversizedMessages.increment();
+    if (cause instanceof CloseException close) {
+      closeCause = close.getStatusCode() + " " + close.getMessage();
     }
     LOG.debug("connection from {} failed: {}", remote(), cause.toString());
     callback.succeeded();
@@ -216,11 +286,23 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
         timer.cancel();
       }
       queue.clear();
+      logClose(closeStatus);
       session.transportClosed();
       router.connectionClosed(this);
     } finally {
       callback.succeeded();
     }
+  }
+
+  /** One line per closed connection, saying who closed it and why. */
+  private void logClose(CloseStatus status) {
+    RouterSession s = session;
+    Identity who = s.identity() != null ? s.identity() : urlIdentity;
+    String cause = closeCause;
+    String by = cause != null ? "by the router: " + cause : "by the peer: " + status.getCode()
+        + (status.getReason() == null || status.getReason().isEmpty() ? "" : " " + status.getReason());
+    LOG.info("connection from {} closed (session {}{}) {}", remote(), s.id(),
+        who == null ? "" : ", authid " + who.authid() + ", role " + who.authrole(), by);
   }
 
   /** The session joined a realm: the HELLO timer has done its work. */
@@ -231,11 +313,23 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     }
   }
 
-  /** Called by the router's periodic sweep: pings a quiet peer, closes a silent one. */
+  /**
+   * Called by the router's periodic sweep: pings a quiet receiver, closes a silent one. A connection that receives
+   * nothing (it holds no subscription, registration or call: Oro's backend publishers, which keep one connection for
+   * the life of a process and never read from it, so never answer a PING) is never closed for silence: losing it
+   * would lose its next publications without a word to it. TCP keep-alive finds such a peer when it is dead.
+   */
   void checkLiveness(long nowNanos, long pingIntervalNanos, long idleTimeoutNanos) {
+    RouterSession s = session;
+    if (s == null || !s.expectsDeliveries()) {
+      // Silence is counted only while the connection has something to receive.
+      lastInboundNanos = nowNanos;
+      return;
+    }
     long quiet = nowNanos - lastInboundNanos;
     if (quiet > idleTimeoutNanos) {
-      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s");
+      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s"
+          + " (session.idle-timeout) while holding subscriptions or registrations");
     } else if (pingIntervalNanos > 0 && quiet > pingIntervalNanos && !closed.get()) {
       ws.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
     }
@@ -275,6 +369,12 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
 
   @Override
   public void sendAndClose(WampMessage last) {
+    if (closeCause == null) {
+      closeCause = last instanceof dev.tollgate.protocol.Abort abort
+          ? "ABORT " + abort.reason() + " " + abort.details().getOrDefault("message", "")
+          : last instanceof dev.tollgate.protocol.Goodbye goodbye ? "GOODBYE " + goodbye.reason()
+          : dev.tollgate.protocol.MessageCodes.name(last.code());
+    }
     send(last);
     close(CloseStatus.NORMAL, null);
   }
@@ -283,6 +383,9 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   public void close(int closeCode, String reason) {
     if (closed.get()) {
       return;
+    }
+    if (closeCause == null) {
+      closeCause = closeCode + (reason == null ? "" : " " + reason);
     }
     queue.offerClose(new OutboundQueue.CloseAfter(closeCode, reason));
     scheduleFlush();
@@ -294,8 +397,17 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return s == null ? "?" : String.valueOf(s.getRemoteAddress());
   }
 
+  /** The client's address as the upgrade request showed it, proxies resolved ({@link ClientAddress}). */
+  void clientAddress(String address) {
+    this.clientAddress = address;
+  }
+
   @Override
   public String remoteAddress() {
+    String client = clientAddress;
+    if (client != null) {
+      return client;
+    }
     CoreSession s = ws;
     if (s != null && s.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
       return a.getAddress().getHostAddress();
@@ -330,6 +442,7 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     String reason = "slow consumer: more than " + queue.maxMessages() + " messages or " + queue.maxBytes()
         + " bytes queued (limits.outbound-queue-*)";
     LOG.info("disconnecting {} (session {}): {}", remote(), session.id(), reason);
+    closeCause = "1008 " + reason;
     queue.clear();
     CoreSession s = ws;
     s.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
