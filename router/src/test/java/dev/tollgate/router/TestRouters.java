@@ -32,6 +32,12 @@ public final class TestRouters {
     }
   }
 
+  /** The router's WebSocket URL with {@code ?ticket=}, URL-encoded as Oro encodes it. */
+  public static java.net.URI withTicket(Router router, String ticket) {
+    return java.net.URI.create(router.uri() + "?ticket="
+        + java.net.URLEncoder.encode(ticket, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   public static Router start() {
     return start(Map.of());
   }

@@ -1,0 +1,200 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.H2UserStore;
+import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.TicketGenerator;
+import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.auth.User;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tollgate behind Debian's nginx, as Oro documents its front: every browser reaches Tollgate from nginx's address.
+ * Clients are told apart by their own loopback addresses (127.0.0.2, 127.0.0.3, …: Linux routes all of 127/8 to
+ * the loopback interface), which nginx passes on in X-Forwarded-For; only nginx (127.0.0.1) is a trusted proxy.
+ *
+ * <p>What Oro saw with the old throttle: ten bad tickets from ten clients made an eleventh client's good ticket, and
+ * the backend publishing directly from 127.0.0.1, get 429. Now: stale tickets are refused for free, forged ones are
+ * paced per client, and no good ticket is ever refused.
+ */
+class BehindNginxTest {
+  private static final String SECRET = "ThisTokenIsNotSoSecretChangeIt";
+  private static final Path NGINX = Path.of("/usr/sbin/nginx");
+
+  @TempDir
+  Path dir;
+  private Process nginx;
+  private int nginxPort;
+  private Router router;
+  private Database db;
+  private User john;
+  private final TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
+
+  @BeforeEach
+  void start() throws Exception {
+    assertTrue(Files.isExecutable(NGINX), "nginx is not installed: apt-get install nginx (.ci/run does)");
+    String url = TestRouters.newDatabaseUrl();
+    db = Database.open(url);
+    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
+        "server.trusted-proxies", "127.0.0.1", "auth.failure-limit", "10"));
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nginxPort = free.getLocalPort();
+    }
+    Files.createDirectories(dir.resolve("logs"));
+    Files.writeString(dir.resolve("nginx.conf"), """
+        daemon off;
+        master_process off;
+        worker_processes 1;
+        pid %1$s/nginx.pid;
+        error_log %1$s/logs/error.log;
+        events { worker_connections 512; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/client_body;
+          proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi;
+          scgi_temp_path %1$s/scgi;
+          server {
+            listen 127.0.0.1:%2$d;
+            location / {
+              proxy_pass http://127.0.0.1:%3$d;
+              proxy_http_version 1.1;
+              proxy_set_header Upgrade $http_upgrade;
+              proxy_set_header Connection "upgrade";
+              proxy_set_header Host $host;
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            }
+          }
+        }
+        """.formatted(dir, nginxPort, router.port()));
+    nginx = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try (Socket probe = new Socket("127.0.0.1", nginxPort)) {
+        break;
+      } catch (java.io.IOException notYet) {
+        assertTrue(nginx.isAlive(), () -> "nginx exited: " + read(dir.resolve("logs/stdout.log")) + read(dir.resolve("logs/error.log")));
+        assertTrue(System.nanoTime() < deadline, "nginx did not listen within 10 s");
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (nginx != null) {
+      nginx.destroyForcibly().waitFor();
+    }
+    if (router != null) {
+      router.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Test
+  void staleAndForgedTicketsFromManyClientsNeverCostAGoodTicketItsConnection() throws Exception {
+    String used = tickets.forUser("john", john.passwordHash());
+    assertTrue(upgradeFrom("127.0.0.20", nginxPort, used).startsWith("HTTP/1.1 101"));
+    String expired = new TicketGenerator(TicketSecret.of(SECRET), Clock.fixed(Instant.now().minusSeconds(900),
+        java.time.ZoneOffset.UTC)).forUser("john", john.passwordHash());
+    // Stale tabs: ten clients, each retrying its used or expired URL ticket three times (GosSocket retries 10).
+    for (int client = 2; client <= 11; client++) {
+      for (int retry = 0; retry < 3; retry++) {
+        String answer = upgradeFrom("127.0.0." + client, nginxPort, client % 2 == 0 ? used : expired);
+        assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+      }
+    }
+    // An attacker's forged tickets (a valid user, a fresh date, a wrong digest): each costs a digest, so its
+    // address is paced once past auth.failure-limit.
+    String forged = new TicketGenerator(TicketSecret.of("not-the-secret"), Clock.systemUTC()).forUser("john", john.passwordHash());
+    for (int i = 0; i < 12; i++) {
+      assertTrue(upgradeFrom("127.0.0.2", nginxPort, forged).startsWith("HTTP/1.1 401"));
+    }
+    long pacedBefore = router.metrics().authenticationsPaced();
+    assertTrue(pacedBefore >= 1, "the attacker's address was paced");
+
+    // An eleventh client through nginx, the attacker's own address (a colleague behind the same NAT), and the
+    // backend publishing directly from nginx's own address: all get in.
+    assertTrue(upgradeFrom("127.0.0.12", nginxPort, tickets.forUser("john", john.passwordHash())).startsWith("HTTP/1.1 101"));
+    assertTrue(upgradeFrom("127.0.0.2", nginxPort, tickets.forUser("john", john.passwordHash())).startsWith("HTTP/1.1 101"));
+    assertTrue(upgradeFrom("127.0.0.1", router.port(), tickets.anonymous()).startsWith("HTTP/1.1 101"));
+    assertEquals(pacedBefore + 1, router.metrics().authenticationsPaced(), "only the attacker's address waited");
+    assertEquals(0, router.metrics().authenticationsThrottled(), "nobody got 429");
+    assertEquals(30 + 12, router.metrics().authenticationFailures());
+  }
+
+  @Test
+  void aClientCannotNameItselfAnotherAddress() throws Exception {
+    String forged = new TicketGenerator(TicketSecret.of("not-the-secret"), Clock.systemUTC()).forUser("john", john.passwordHash());
+    // Directly, not through nginx, each time claiming to be someone else: the header is not believed.
+    for (int i = 0; i < 11; i++) {
+      String spoofed = "X-Forwarded-For: 198.51.100." + i + "\r\n";
+      assertTrue(upgradeFrom("127.0.0.30", router.port(), forged, spoofed).startsWith("HTTP/1.1 401"));
+    }
+    assertTrue(router.metrics().authenticationsPaced() >= 1, "the failures were counted against 127.0.0.30 itself");
+  }
+
+  /** A WAMP v1 upgrade with a URL ticket, as Oro's page makes it, from a given local address. */
+  private static String upgradeFrom(String localAddress, int port, String ticket, String... extraHeaders) throws Exception {
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(localAddress, 0));
+      s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
+      s.setSoTimeout(5_000);
+      String request = "GET /ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Protocol: wamp\r\n" + String.join("", extraHeaders) + "\r\n";
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      try {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          head.write(buf, 0, n);
+          if (head.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+            break;
+          }
+        }
+      } catch (SocketTimeoutException quiet) {
+        // what arrived is the answer
+      }
+      return head.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p) : "";
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+}
