@@ -55,16 +55,56 @@ final class OroBackendPublisher {
    */
   static String publish(String host, int port, String path, String ticket, Reading reading, String topic,
       String phpJsonPayload) throws IOException {
-    try (SocketChannel channel = SocketChannel.open()) {
+    try (Connection c = connect(host, port, path, ticket, reading)) {
+      c.publish(topic, phpJsonPayload);
+      return c.sessionId();
+    } // closed bare: no close frame, as Oro's client ends
+  }
+
+  /**
+   * Connects and reads the WELCOME as Oro does, then keeps the connection, as a message-queue consumer or a cron job
+   * keeps it for the life of its process: it publishes on it and never reads from it again.
+   */
+  static Connection connect(String host, int port, String path, String ticket, Reading reading) throws IOException {
+    SocketChannel channel = SocketChannel.open();
+    try {
       channel.socket().connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
       channel.socket().setTcpNoDelay(true);
       writeAll(channel, request(host, port, path, ticket));
       String answer = readAnswer(channel, reading);
-      String sessionId = welcomeSessionId(answer);
+      channel.configureBlocking(true);
+      return new Connection(channel, welcomeSessionId(answer));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** A connection that Oro's client holds: it writes PUBLISH frames and never reads. */
+  static final class Connection implements AutoCloseable {
+    private final SocketChannel channel;
+    private final String sessionId;
+
+    private Connection(SocketChannel channel, String sessionId) {
+      this.channel = channel;
+      this.sessionId = sessionId;
+    }
+
+    String sessionId() {
+      return sessionId;
+    }
+
+    /** Writes {@code [7, topic, payload, [], []]}; like PHP's fwrite, it succeeds once the kernel took the bytes. */
+    void publish(String topic, String phpJsonPayload) throws IOException {
       String publish = "[7," + phpString(topic) + "," + phpJsonPayload + ",[],[]]";
       writeAll(channel, RawWebSocket.frame(true, RawWebSocket.TEXT, publish.getBytes(StandardCharsets.UTF_8)));
-      return sessionId;
-    } // closed bare: no close frame, as Oro's client ends
+    }
+
+    /** A bare TCP close, as Oro's client ends. */
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   /** The upgrade request, headers in the client's order. */
