@@ -65,11 +65,11 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "user", description = "Add, change, remove and list users.",
+  @Command(mixinStandardHelpOptions = true, name = "user", description = "Add, change, remove and list users.",
       subcommands = {UserAdd.class, UserRemove.class, UserList.class, UserPassword.class, UserEnable.class})
   static final class UserCommand {}
 
-  @Command(name = "add", description = "Add a user. The stored password hash is the key of the user's tickets.")
+  @Command(mixinStandardHelpOptions = true, name = "add", description = "Add a user. The stored password hash is the key of the user's tickets.")
   static final class UserAdd extends Verb {
     @Parameters(index = "0", paramLabel = "USERNAME") String username;
     @Option(names = "--email") String email;
@@ -87,7 +87,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "remove", description = "Remove a user; its live sessions end.")
+  @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a user; its live sessions end.")
   static final class UserRemove extends Verb {
     @Parameters(paramLabel = "USERNAME") String username;
 
@@ -99,7 +99,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "list", description = "List users with their ids and roles.")
+  @Command(mixinStandardHelpOptions = true, name = "list", description = "List users with their ids and roles.")
   static final class UserList extends Verb {
 
     @Override
@@ -115,7 +115,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "passwd", description = "Set a user's password (its earlier tickets stop working).")
+  @Command(mixinStandardHelpOptions = true, name = "passwd", description = "Set a user's password (its earlier tickets stop working).")
   static final class UserPassword extends Verb {
     @Parameters(paramLabel = "USERNAME") String username;
     @Mixin PasswordOptions password;
@@ -130,7 +130,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "enable", description = "Enable or disable a user (--disable); a disabled user's sessions end.")
+  @Command(mixinStandardHelpOptions = true, name = "enable", description = "Enable or disable a user (--disable); a disabled user's sessions end.")
   static final class UserEnable extends Verb {
     @Parameters(paramLabel = "USERNAME") String username;
     @Option(names = "--disable") boolean disable;
@@ -144,11 +144,11 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "role", description = "Add, remove and list roles; grant and revoke them.",
+  @Command(mixinStandardHelpOptions = true, name = "role", description = "Add, remove and list roles; grant and revoke them.",
       subcommands = {RoleAdd.class, RoleRemove.class, RoleList.class, RoleGrant.class, RoleRevoke.class})
   static final class RoleCommand {}
 
-  @Command(name = "add", description = "Add a role.")
+  @Command(mixinStandardHelpOptions = true, name = "add", description = "Add a role.")
   static final class RoleAdd extends Verb {
     @Parameters(paramLabel = "ROLE") String role;
     @Option(names = "--description") String description;
@@ -163,7 +163,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "remove", description = "Remove a role.")
+  @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a role.")
   static final class RoleRemove extends Verb {
     @Parameters(paramLabel = "ROLE") String role;
 
@@ -175,7 +175,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "list", description = "List roles.")
+  @Command(mixinStandardHelpOptions = true, name = "list", description = "List roles.")
   static final class RoleList extends Verb {
 
     @Override
@@ -187,7 +187,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "grant", description = "Give a user a role.")
+  @Command(mixinStandardHelpOptions = true, name = "grant", description = "Give a user a role.")
   static final class RoleGrant extends Verb {
     @Parameters(index = "0", paramLabel = "USERNAME") String username;
     @Parameters(index = "1", paramLabel = "ROLE") String role;
@@ -202,7 +202,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "revoke", description = "Take a role from a user.")
+  @Command(mixinStandardHelpOptions = true, name = "revoke", description = "Take a role from a user.")
   static final class RoleRevoke extends Verb {
     @Parameters(index = "0", paramLabel = "USERNAME") String username;
     @Parameters(index = "1", paramLabel = "ROLE") String role;
@@ -216,11 +216,11 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "rule", description = "Add, remove and list authorization rules.",
+  @Command(mixinStandardHelpOptions = true, name = "rule", description = "Add, remove and list authorization rules.",
       subcommands = {RuleAdd.class, RuleRemove.class, RuleList.class})
   static final class RuleCommand {}
 
-  @Command(name = "add", description = "Add a rule. Patterns may use {user_id}, {authid} and {authrole}.")
+  @Command(mixinStandardHelpOptions = true, name = "add", description = "Add a rule. Patterns may use {user_id}, {authid} and {authrole}.")
   static final class RuleAdd extends Verb {
     @Option(names = "--realm", defaultValue = "*", description = "A realm, or * (default).") String realm;
     @Option(names = "--role", required = true, description = "A role, or * for any role.") String role;
@@ -240,7 +240,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "remove", description = "Remove a rule by id.")
+  @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a rule by id.")
   static final class RuleRemove extends Verb {
     @Parameters(paramLabel = "ID") long id;
 
@@ -252,7 +252,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "list", description = "List rules.")
+  @Command(mixinStandardHelpOptions = true, name = "list", description = "List rules.")
   static final class RuleList extends Verb {
 
     @Override
@@ -269,11 +269,11 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "ticket", description = "Issue a ticket, or explain why a ticket is refused.",
+  @Command(mixinStandardHelpOptions = true, name = "ticket", description = "Issue a ticket, or explain why a ticket is refused.",
       subcommands = {TicketIssue.class, TicketVerify.class})
   static final class TicketCommand {}
 
-  @Command(name = "issue", description = "Print a ticket for a user of the database, or an anonymous (backend) one.")
+  @Command(mixinStandardHelpOptions = true, name = "issue", description = "Print a ticket for a user of the database, or an anonymous (backend) one.")
   static final class TicketIssue extends Verb {
     @Parameters(arity = "0..1", paramLabel = "USERNAME") String username;
     @Option(names = "--anonymous") boolean anonymous;
@@ -307,7 +307,7 @@ final class AdminCommands {
     }
   }
 
-  @Command(name = "verify", description = {
+  @Command(mixinStandardHelpOptions = true, name = "verify", description = {
       "Decode a ticket and judge it exactly as Oro (and Tollgate) would, saying why it is refused.",
       "Without --password-hash, the user is looked up in the database."})
   static final class TicketVerify extends Verb {

@@ -70,7 +70,7 @@ public final class Main implements Runnable {
     return RouterConfig.defaults().with(settings);
   }
 
-  @Command(
+  @Command(mixinStandardHelpOptions = true, 
       name = "serve",
       description = "Run the router until interrupted. Any setting can be given as --key=value (see 'settings').")
   static final class Serve implements Callable<Integer> {
@@ -100,7 +100,7 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "settings", description = "List every setting with its default.")
+  @Command(mixinStandardHelpOptions = true, name = "settings", description = "List every setting with its default.")
   static final class Settings implements Runnable {
     @Option(names = "--markdown", description = "As the rows of the README's table.")
     boolean markdown;

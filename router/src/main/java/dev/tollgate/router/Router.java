@@ -66,7 +66,10 @@ public final class Router implements AutoCloseable {
     upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(), new WampNegotiator(core));
     upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config)));
     server.setHandler(new UrlTicketHandler(core, upgrade));
-    server.setStopTimeout(1_000);
+    // The graceful part of a shutdown is WAMP's (RouterCore.shutdown: GOODBYE, a grace, then abort); what is still
+    // open after it (HTTP keep-alive connections, v1 connections being aborted) is closed at once. A Jetty graceful
+    // stop on top of it only waited for those and then failed with a TimeoutException.
+    server.setStopTimeout(0);
   }
 
   /** Binds and starts a router; fails if the port cannot be bound. */

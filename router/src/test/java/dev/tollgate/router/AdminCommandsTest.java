@@ -41,6 +41,16 @@ class AdminCommandsTest {
   }
 
   @Test
+  void everyCommandAnswersHelp() {
+    for (String[] command : new String[][] {{"ticket", "issue", "-h"}, {"serve", "--help"}, {"user", "add", "-h"},
+        {"rule", "add", "--help"}, {"settings", "-h"}}) {
+      Object[] result = cli(command);
+      assertEquals(0, result[0], String.join(" ", command) + ": " + result[1]);
+      assertTrue(((String) result[1]).startsWith("Usage: tollgate " + command[0]), String.join(" ", command) + ": " + result[1]);
+    }
+  }
+
+  @Test
   void adminVerbsWorkOnTheDatabaseOfARunningRouter(@TempDir Path dir) throws Exception {
     String data = "--data.dir=" + dir;
     String secret = "--auth.secret=" + SECRET;

@@ -195,7 +195,7 @@ public final class RouterCore {
     }
     int left = connections.size();
     for (WebSocketConnection c : connections) {
-      c.abort();
+      c.abort("no GOODBYE within server.shutdown-grace");
     }
     writers.close();
     return left;

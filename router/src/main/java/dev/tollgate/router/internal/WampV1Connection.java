@@ -190,9 +190,9 @@ final class WampV1Connection extends WebSocketConnection {
       }
     } else if (message instanceof ErrorMessage e) {
       return error(e);
-    } else if (message instanceof Goodbye) {
+    } else if (message instanceof Goodbye goodbye) {
       // Router shutdown, or the user was removed: AutobahnJS 0.8 reconnects only after an unclean close.
-      abort();
+      abort(goodbye.reason() + " (a v1 connection is dropped instead: AutobahnJS 0.8 reconnects only after an unclean close)");
     }
     return null; // UNSUBSCRIBED, PUBLISHED and the rest have no v1 counterpart
   }

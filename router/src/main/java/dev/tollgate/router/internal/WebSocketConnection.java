@@ -67,6 +67,8 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   private volatile String closeCause;
   /** The client's address, proxies resolved; set before the connection opens. */
   private volatile String clientAddress;
+  /** The peer, as the log names it; set when the connection opens. */
+  private volatile String remoteText;
 
   protected final Identity urlIdentity;
 
@@ -92,6 +94,10 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   @Override
   public void onOpen(CoreSession coreSession, Callback callback) {
     this.ws = coreSession;
+    // Kept for the log line of the close, when Jetty no longer knows it; with the client's address behind a proxy.
+    String peer = String.valueOf(coreSession.getRemoteAddress());
+    String client = clientAddress;
+    this.remoteText = client == null || peer.contains(client) ? peer : client + " via " + peer;
     this.session = new RouterSession(router, this, urlIdentity);
     router.connectionOpened(this);
     opened();
@@ -393,8 +399,12 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
 
   @Override
   public String remote() {
+    String r = remoteText;
+    if (r != null) {
+      return r;
+    }
     CoreSession s = ws;
-    return s == null ? "?" : String.valueOf(s.getRemoteAddress());
+    return s == null || s.getRemoteAddress() == null ? "?" : String.valueOf(s.getRemoteAddress());
   }
 
   /** The client's address as the upgrade request showed it, proxies resolved ({@link ClientAddress}). */
@@ -415,13 +425,17 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return "?";
   }
 
-  /** Closes at once, after the session's state is gone, without waiting for queued frames; for shutdown. */
-  void abort() {
+    /** Closes at once, without waiting for queued frames or a close handshake, saying why in the log. */
+  void abort(String why) {
+    if (closeCause == null) {
+      closeCause = "aborted: " + why;
+    }
     CoreSession s = ws;
     if (s != null) {
       s.abort();
     }
   }
+
 
   private void enqueue(ByteBuffer frame) {
     if (closed.get()) {
