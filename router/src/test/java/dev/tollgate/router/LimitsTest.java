@@ -127,7 +127,8 @@ class LimitsTest {
    */
   @Test
   void aPublisherThatNeverReadsIsNotClosedForSilenceAndItsNextPublicationArrives() throws Exception {
-    try (Router router = TestRouters.start(Map.of("session.ping-interval", "100ms", "session.idle-timeout", "300ms"));
+    // The subscriber must answer PINGs within the idle timeout even on a loaded machine: a second is ample.
+    try (Router router = TestRouters.start(Map.of("session.ping-interval", "200ms", "session.idle-timeout", "1s"));
         TestClient publisher = TestClient.connectNotReading(router, Serializer.JSON);
         TestClient subscriber = TestClient.connect(router, Serializer.JSON)) {
       publisher.join("realm1");
@@ -136,10 +137,31 @@ class LimitsTest {
       subscriber.expect(Subscribed.class);
       publisher.send(new Publish(1, Map.of(), "oro/data/update", Payload.of(List.of("first"))));
       assertEquals(List.of("first"), subscriber.expect(Event.class).payload().args());
-      Thread.sleep(1_500); // five idle timeouts
+      Thread.sleep(3_000); // three idle timeouts
       publisher.send(new Publish(2, Map.of(), "oro/data/update", Payload.of(List.of("after the pause"))));
       assertEquals(List.of("after the pause"), subscriber.expect(Event.class).payload().args());
       assertEquals(2, router.metrics().openConnections());
+      // What finds such a peer when it is gone instead: every accepted socket runs TCP keep-alive.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        List<String> timers = serverSocketTimers(router.port());
+        assertEquals(List.of("02", "02"), timers, "/proc/net/tcp timer of each accepted socket (02: keep-alive)");
+      });
     }
+  }
+
+  /** The kernel's timer kind of each established socket accepted on {@code port} (/proc/net/tcp*, column tr). */
+  private static List<String> serverSocketTimers(int port) throws java.io.IOException {
+    String local = String.format(":%04X", port);
+    List<String> timers = new java.util.ArrayList<>();
+    // The JDK's sockets are dual-stack: 127.0.0.1 appears in tcp6 as an IPv4-mapped address.
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 5 && f[1].endsWith(local) && f[3].equals("01")) {
+          timers.add(f[5].substring(0, f[5].indexOf(':')));
+        }
+      }
+    }
+    return timers;
   }
 }

@@ -334,7 +334,7 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     }
     long quiet = nowNanos - lastInboundNanos;
     if (quiet > idleTimeoutNanos) {
-      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s"
+      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms"
           + " (session.idle-timeout) while holding subscriptions or registrations");
     } else if (pingIntervalNanos > 0 && quiet > pingIntervalNanos && !closed.get()) {
       ws.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);

@@ -72,14 +72,15 @@ class OroPublisherDropInTest {
    */
   @Test
   void aPublisherThatReadsOnlyTheHandshakeOutlivesEveryTimeout() throws Exception {
-    try (Router router = oroRouter("session.ping-interval", "100ms", "session.idle-timeout", "300ms",
-            "session.hello-timeout", "300ms");
+    // The page must answer PINGs within the idle timeout even on a loaded machine: a second is ample.
+    try (Router router = oroRouter("session.ping-interval", "200ms", "session.idle-timeout", "1s",
+            "session.hello-timeout", "1s");
         TestClient page = subscriber(router);
         OroBackendPublisher.Connection consumer = OroBackendPublisher.connect("127.0.0.1", router.port(), "",
             tickets.anonymous(), OroBackendPublisher.Reading.ORO_7)) {
       consumer.publish(TOPIC, "\"before\"");
       assertEquals(List.of("before"), page.expect(Event.class).payload().args());
-      Thread.sleep(2_000); // more than six idle timeouts, twenty ping intervals
+      Thread.sleep(3_000); // three idle timeouts, fifteen ping intervals
       consumer.publish(TOPIC, "\"after a pause\"");
       assertEquals(List.of("after a pause"), page.expect(Event.class).payload().args());
     }
