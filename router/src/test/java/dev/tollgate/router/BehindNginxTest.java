@@ -9,13 +9,9 @@ import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,31 +159,10 @@ class BehindNginxTest {
 
   /** A WAMP v1 upgrade with a URL ticket, as Oro's page makes it, from a given local address. */
   private static String upgradeFrom(String localAddress, int port, String ticket, String... extraHeaders) throws Exception {
-    try (Socket s = new Socket()) {
-      s.bind(new InetSocketAddress(localAddress, 0));
-      s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
-      s.setSoTimeout(5_000);
-      String request = "GET /ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
-          + "Host: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-          + "Sec-WebSocket-Protocol: wamp\r\n" + String.join("", extraHeaders) + "\r\n";
-      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      byte[] buf = new byte[4096];
-      try {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          head.write(buf, 0, n);
-          if (head.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-            break;
-          }
-        }
-      } catch (SocketTimeoutException quiet) {
-        // what arrived is the answer
-      }
-      return head.toString(StandardCharsets.ISO_8859_1);
-    }
+    return RawHttp.exchangeFrom(localAddress, port, "GET /ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8)
+        + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Protocol: wamp\r\n" + String.join("", extraHeaders) + "\r\n");
   }
 
   private static String read(Path p) {

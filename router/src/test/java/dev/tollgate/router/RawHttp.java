@@ -13,7 +13,19 @@ public final class RawHttp {
 
   /** Sends {@code request} as it is and returns everything the server sent until it closed or went quiet. */
   public static String exchange(int port, String request) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return exchangeFrom(null, port, request);
+  }
+
+  /**
+   * The same from a given local address, e.g. 127.0.0.2: Linux routes all of 127/8 to the loopback interface, so
+   * tests can stand for several clients.
+   */
+  public static String exchangeFrom(String localAddress, int port, String request) throws Exception {
+    try (Socket s = new Socket()) {
+      if (localAddress != null) {
+        s.bind(new java.net.InetSocketAddress(localAddress, 0));
+      }
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 3_000);
       s.setSoTimeout(3_000);
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.UTF_8));
@@ -28,7 +40,7 @@ public final class RawHttp {
           String text = all.toString(StandardCharsets.UTF_8);
           int headerEnd = text.indexOf("\r\n\r\n");
           int length = contentLength(text);
-          if (headerEnd > 0 && length >= 0 && all.size() >= headerEnd + 4 + length) {
+          if (headerEnd > 0 && (length >= 0 && all.size() >= headerEnd + 4 + length || text.startsWith("HTTP/1.1 101"))) {
             break;
           }
         }
