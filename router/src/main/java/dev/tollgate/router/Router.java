@@ -2,6 +2,7 @@ package dev.tollgate.router;
 
 import dev.tollgate.router.internal.RouterCore;
 import dev.tollgate.router.internal.Security;
+import dev.tollgate.router.internal.TicketCors;
 import dev.tollgate.router.internal.TicketEndpoint;
 import dev.tollgate.router.internal.TollgateConnector;
 import dev.tollgate.router.internal.UrlTicketHandler;
@@ -61,10 +62,11 @@ public final class Router implements AutoCloseable {
     connector.setAcceptQueueSize(config.acceptQueue());
     server.addConnector(connector);
 
-    // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint or 404/426.
+    // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint, behind its
+    // CORS, or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
     upgrade.addMapping(config.path(), new WampNegotiator(core));
-    upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config.path())));
+    upgrade.setHandler(new TicketCors(core, new TicketEndpoint(core, new NotAnUpgrade(config.path()))));
     server.setHandler(new UrlTicketHandler(core, upgrade));
     server.setStopTimeout(1_000);
   }
