@@ -1,5 +1,6 @@
 package dev.tollgate.router;
 
+import dev.tollgate.router.internal.BrowserRefusal;
 import dev.tollgate.router.internal.RouterCore;
 import dev.tollgate.router.internal.Security;
 import dev.tollgate.router.internal.TicketCors;
@@ -62,10 +63,10 @@ public final class Router implements AutoCloseable {
     connector.setAcceptQueueSize(config.acceptQueue());
     server.addConnector(connector);
 
-    // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint, behind its
-    // CORS, or 404/426.
+    // URL tickets are judged first; then the WebSocket upgrade (a browser's refused ticket included); plain HTTP goes
+    // to the ticket endpoint, behind its CORS, or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
-    upgrade.addMapping(config.path(), new WampNegotiator(core));
+    upgrade.addMapping(config.path(), new BrowserRefusal.Negotiator(core, new WampNegotiator(core)));
     upgrade.setHandler(new TicketCors(core, new TicketEndpoint(core, new NotAnUpgrade(config.path()))));
     server.setHandler(new UrlTicketHandler(core, upgrade));
     server.setStopTimeout(1_000);

@@ -13,16 +13,20 @@ import org.eclipse.jetty.util.Callback;
  * Oro-style authentication: a WebSocket upgrade carrying {@code ?ticket=…} is judged before it is accepted. A good
  * ticket lets the upgrade go on with the identity attached; a bad one is refused at the HTTP level with 401 and a
  * JSON body saying why (403 never: the client may retry with a fresh ticket), 429 while the address is throttled,
- * 503 when the router is too busy to check. The query is read as PHP's parse_str reads it, as Oro does.
+ * 503 when the router is too busy to check; a browser's page, which cannot read that status, gets the same answer
+ * inside an accepted WebSocket instead ({@link BrowserRefusal}). The query is read as PHP's parse_str reads it, as
+ * Oro does.
  */
 public final class UrlTicketHandler extends Handler.Wrapper {
   static final String IDENTITY_ATTRIBUTE = "dev.tollgate.identity";
 
   private final RouterCore router;
+  private final BrowserRefusal browserRefusal;
 
   public UrlTicketHandler(RouterCore router, Handler next) {
     super(next);
     this.router = router;
+    this.browserRefusal = new BrowserRefusal(router);
   }
 
   @Override
@@ -45,6 +49,9 @@ public final class UrlTicketHandler extends Handler.Wrapper {
         int status = outcome.refused() != null ? HttpStatus.UNAUTHORIZED_401
             : outcome.publicMessage().startsWith("too many") ? HttpStatus.TOO_MANY_REQUESTS_429
             : HttpStatus.SERVICE_UNAVAILABLE_503;
+        if (browserRefusal.answer(getHandler(), request, response, callback, status, outcome.publicMessage())) {
+          return;
+        }
         HttpReplies.json(response, callback, status,
             Map.of("error", "wamp.error.authentication_failed", "message", outcome.publicMessage()));
         return;
