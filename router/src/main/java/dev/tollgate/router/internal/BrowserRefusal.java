@@ -1,5 +1,6 @@
 package dev.tollgate.router.internal;
 
+import dev.tollgate.protocol.Serializer;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -83,7 +84,7 @@ public final class BrowserRefusal {
       if (subprotocol.equals("wamp")) {
         return subprotocol;
       }
-      if (dev.tollgate.protocol.Serializer.forSubprotocol(subprotocol).isPresent()) {
+      if (Serializer.forSubprotocol(subprotocol).isPresent()) {
         return null;
       }
     }
