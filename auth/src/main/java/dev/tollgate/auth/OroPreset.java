@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * The rules an OroPlatform installation needs, loaded on first start unless configured otherwise. Oro never checks
- * publishing; this preset does: only the {@code backend} role (anonymous tickets made with the secret) publishes.
+ * publishing; this preset does: only the {@code backend} role (anonymous tickets made with the secret) publishes. The
+ * backend also registers, so that the application's own RPC, which the PHP WebSocket server used to run, can be served
+ * by a backend session; no page calls a procedure until a rule of the application's lets it (README, Rules).
  */
 public final class OroPreset {
   private OroPreset() {}
@@ -33,6 +35,9 @@ public final class OroPreset {
         Rule.of("*", "user", "oro/imap_sync_fail/{user_id}", EXACT, SUBSCRIBE, "Oro: a user's own IMAP sync failures"),
         Rule.of("*", "user", "oro/imap_sync_fail/*", EXACT, SUBSCRIBE, "Oro: IMAP sync failures sent to every user"),
         Rule.of("*", "user", "oro/attribute_import/{user_id}/", PREFIX, SUBSCRIBE, "Oro: a user's own attribute imports"),
-        Rule.of("*", "backend", "", PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL), "Oro backend: publish and call anywhere, never subscribe"));
+        // A backend holds the application secret, with which it could mint a ticket for any user: the rules cannot
+        // make it less trusted than that, so it may register anywhere as it publishes anywhere.
+        Rule.of("*", "backend", "", PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL, Action.REGISTER),
+            "Oro backend: publish, call and register anywhere, never subscribe"));
   }
 }

@@ -37,12 +37,39 @@ class AuthorizerTest {
   }
 
   @Test
-  void theBackendPublishesAndCallsEverywhereButNeverSubscribes() {
+  void theBackendPublishesCallsAndRegistersEverywhereButNeverSubscribes() {
     assertTrue(ORO.decide(BACKEND, Action.PUBLISH, "oro/data/update").allowed());
     assertTrue(ORO.decide(BACKEND, Action.PUBLISH, "oro/email_event/42/1").allowed());
     assertTrue(ORO.decide(BACKEND, Action.CALL, "sample/sum").allowed());
+    assertTrue(ORO.decide(BACKEND, Action.REGISTER, "sample/sum").allowed());
     assertFalse(ORO.decide(BACKEND, Action.SUBSCRIBE, "oro/ping").allowed());
-    assertFalse(ORO.decide(BACKEND, Action.REGISTER, "sample/sum").allowed());
+  }
+
+  @Test
+  void underTheOroPresetPagesCallAnApplicationsProceduresOnlyOnceItsRuleLineIsAdded() {
+    assertFalse(ORO.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed(), "the preset lets pages call nothing");
+    // The README's line: ./tollgate rule add --role user --pattern acme/rpc/ --match prefix --actions call
+    List<Rule> withTheLine = new java.util.ArrayList<>(OroPreset.rules());
+    withTheLine.add(Rule.of("*", "user", "acme/rpc/", Rule.Match.PREFIX, EnumSet.of(Action.CALL), null));
+    Authorizer app = new Authorizer(withTheLine);
+    assertTrue(app.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed());
+    assertFalse(app.decide(USER_42, Action.REGISTER, "acme/rpc/sum").allowed(), "a page never serves the procedure");
+    assertFalse(app.decide(NOBODY, Action.CALL, "acme/rpc/sum").allowed(), "a page without a ticket calls nothing");
+    assertFalse(app.decide(USER_42, Action.CALL, "acme/admin/wipe").allowed());
+    assertTrue(app.decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
+  }
+
+  @Test
+  void aDatabaseMadeWithTheEarlierPresetLetsTheBackendRegisterAfterTheReadmesLine() {
+    List<Rule> earlier = new java.util.ArrayList<>(OroPreset.rules().subList(0, OroPreset.rules().size() - 1));
+    earlier.add(Rule.of("*", "backend", "", Rule.Match.PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL), "earlier preset"));
+    assertFalse(new Authorizer(earlier).decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
+    // The README's line: ./tollgate rule add --role backend --pattern "" --match prefix --actions register
+    earlier.add(Rule.of("*", "backend", "", Rule.Match.PREFIX, EnumSet.of(Action.REGISTER), null));
+    Authorizer upgraded = new Authorizer(earlier);
+    assertTrue(upgraded.decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
+    assertTrue(upgraded.decide(BACKEND, Action.PUBLISH, "oro/data/update").allowed(), "equally specific rules add up");
+    assertTrue(upgraded.decide(BACKEND, Action.CALL, "acme/rpc/sum").allowed());
   }
 
   @Test

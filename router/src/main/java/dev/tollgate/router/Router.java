@@ -1,7 +1,9 @@
 package dev.tollgate.router;
 
+import dev.tollgate.router.internal.BrowserRefusal;
 import dev.tollgate.router.internal.RouterCore;
 import dev.tollgate.router.internal.Security;
+import dev.tollgate.router.internal.TicketCors;
 import dev.tollgate.router.internal.TicketEndpoint;
 import dev.tollgate.router.internal.TollgateConnector;
 import dev.tollgate.router.internal.UrlTicketHandler;
@@ -61,10 +63,12 @@ public final class Router implements AutoCloseable {
     connector.setAcceptQueueSize(config.acceptQueue());
     server.addConnector(connector);
 
-    // URL tickets are judged first; then the WebSocket upgrade; plain HTTP goes to the ticket endpoint or 404/426.
+    // URL tickets are judged first; then the WebSocket upgrade (a browser's refused ticket included); plain HTTP goes
+    // to the ticket endpoint, behind its CORS, or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
-    upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(), new WampNegotiator(core));
-    upgrade.setHandler(new TicketEndpoint(core, new NotAnUpgrade(config)));
+    upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(),
+        new BrowserRefusal.Negotiator(core, new WampNegotiator(core)));
+    upgrade.setHandler(new TicketCors(core, new TicketEndpoint(core, new NotAnUpgrade(config))));
     server.setHandler(new UrlTicketHandler(core, upgrade));
     // The graceful part of a shutdown is WAMP's (RouterCore.shutdown: GOODBYE, a grace, then abort); what is still
     // open after it (HTTP keep-alive connections, v1 connections being aborted) is closed at once. A Jetty graceful

@@ -68,7 +68,7 @@ public final class RouterConfig {
           new Setting("auth.throttle-interval", "1s",
               "A throttled address's costly checks (a ticket digest, a password hash) run one at a time, at most one per this interval; none is refused for it, good ones pass."),
           new Setting("auth.throttle-queue", "50",
-              "Checks a throttled address may have waiting; past it the address gets 429 (logged and counted)."),
+              "Checks a throttled address may have waiting; past it the address gets 429 (logged and counted); 0 refuses a throttled address's costly checks at once."),
           new Setting("auth.nonce-capacity", "200000", "Accepted tickets remembered at once to refuse replays; past it, tickets are refused."),
           new Setting("auth.backend-reconnect-grace", "60s",
               "An anonymous (backend) ticket whose session ended, or was cut by a router restart, may connect again within this, even past its lifetime: Oro's publisher reconnects with the same ticket. User tickets stay one-time. 0 disables."),
@@ -318,7 +318,8 @@ public final class RouterConfig {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
-          case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size", "auth.throttle-queue",
+          case "auth.throttle-queue" -> range(key, integer(key), 0, Integer.MAX_VALUE);
+          case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
           case "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);

@@ -13,17 +13,21 @@ import org.eclipse.jetty.util.Callback;
  * Oro-style authentication: a WebSocket upgrade carrying {@code ?ticket=…} is judged before it is accepted. A good
  * ticket lets the upgrade go on with the identity attached; a bad one is refused at the HTTP level with 401 and a
  * JSON body saying why (403 never: the client may retry with a fresh ticket), 429 when its throttled address has too
- * many checks waiting, 503 when the router is too busy to check. The query is read as PHP's parse_str reads it, as Oro does.
+ * many checks waiting, 503 when the router is too busy to check; a browser's page, which cannot read that status,
+ * gets the same answer inside an accepted WebSocket instead ({@link BrowserRefusal}). The query is read as PHP's
+ * parse_str reads it, as Oro does.
  */
 public final class UrlTicketHandler extends Handler.Wrapper {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UrlTicketHandler.class);
   static final String IDENTITY_ATTRIBUTE = "dev.tollgate.identity";
 
   private final RouterCore router;
+  private final BrowserRefusal browserRefusal;
 
   public UrlTicketHandler(RouterCore router, Handler next) {
     super(next);
     this.router = router;
+    this.browserRefusal = new BrowserRefusal(router);
   }
 
   @Override
@@ -49,6 +53,9 @@ public final class UrlTicketHandler extends Handler.Wrapper {
         if (outcome.refused() == null) {
           // A 401 is logged with its exact reason where the ticket is judged; a 429 or 503 is logged here.
           LOG.info("refused the upgrade from {} with {}: {}", remote, status, outcome.publicMessage());
+        }
+        if (browserRefusal.answer(getHandler(), request, response, callback, status, outcome.publicMessage())) {
+          return;
         }
         HttpReplies.json(response, callback, status,
             Map.of("error", "wamp.error.authentication_failed", "message", outcome.publicMessage()));

@@ -23,9 +23,11 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 public final class WampNegotiator implements WebSocketNegotiator {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WampNegotiator.class);
   private final RouterCore router;
+  private final AllowedOrigins origins;
 
   public WampNegotiator(RouterCore router) {
     this.router = router;
+    this.origins = new AllowedOrigins(router.config().get("origins.allowed"));
   }
 
   @Override
@@ -43,7 +45,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
       return null;
     }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin != null && !originAllowed(origin)) {
+    if (origin != null && !origins.allows(origin)) {
       refuse(response, callback, HttpStatus.FORBIDDEN_403,
           "Origin '" + origin + "' is not allowed; add its host to origins.allowed.\n");
       return null;
@@ -102,32 +104,6 @@ public final class WampNegotiator implements WebSocketNegotiator {
     TollgateEndPoint endPoint = TollgateEndPoint.of(request);
     endPoint.hold();
     return new WampV1Connection(router, identity, endPoint);
-  }
-
-  /** Whether a browser's Origin names an allowed host; the header may be a URL or, from Oro's PHP client, a bare host. */
-  private boolean originAllowed(String origin) {
-    String host = origin;
-    int scheme = host.indexOf("://");
-    if (scheme >= 0) {
-      host = host.substring(scheme + 3);
-    }
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      host = host.substring(0, slash);
-    }
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      host = end > 0 ? host.substring(1, end) : host;
-    } else if (host.indexOf(':') >= 0) {
-      host = host.substring(0, host.indexOf(':'));
-    }
-    for (String allowed : router.config().get("origins.allowed").split(",")) {
-      String a = allowed.strip();
-      if (a.equals("*") || a.equalsIgnoreCase(host)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void refuse(Response response, Callback callback, int status, String body) {
