@@ -1,10 +1,12 @@
 package dev.tollgate.compat.ratchet;
 
-import dev.tollgate.compat.ratchet.Recording.Connection;
-import dev.tollgate.compat.ratchet.Recording.Direction;
-import dev.tollgate.compat.ratchet.Recording.Frame;
-import dev.tollgate.compat.ratchet.Recording.Handshake;
-import dev.tollgate.compat.ratchet.Recording.Kind;
+import dev.tollgate.compat.ratchet.recording.PhpJson;
+import dev.tollgate.compat.ratchet.recording.Recording.Connection;
+import dev.tollgate.compat.ratchet.recording.Recording.Direction;
+import dev.tollgate.compat.ratchet.recording.Recording.Frame;
+import dev.tollgate.compat.ratchet.recording.Recording.Handshake;
+import dev.tollgate.compat.ratchet.recording.Recording.Kind;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

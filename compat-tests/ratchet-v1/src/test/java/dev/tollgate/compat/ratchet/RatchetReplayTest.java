@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.tollgate.compat.ratchet.DeliberateDifferences.Difference;
 import dev.tollgate.compat.ratchet.ReplayReport.Outcome;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;

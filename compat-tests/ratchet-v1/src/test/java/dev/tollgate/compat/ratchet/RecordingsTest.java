@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.compat.ratchet.recording.Bindings;
+import dev.tollgate.compat.ratchet.recording.PhpJson;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.tollgate.compat.ratchet;
 
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.util.ArrayList;
 import java.util.List;
 

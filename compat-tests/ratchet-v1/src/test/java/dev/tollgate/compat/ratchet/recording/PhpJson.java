@@ -1,4 +1,4 @@
-package dev.tollgate.compat.ratchet;
+package dev.tollgate.compat.ratchet.recording;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Expected values may hold placeholders: a string that is exactly {@code ${NAME}} matches any non-empty string
  * and binds it in {@link Bindings}, or must equal the value already bound.
  */
-final class PhpJson {
+public final class PhpJson {
   private PhpJson() {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -41,7 +41,7 @@ final class PhpJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** Parses one JSON text, nothing after it; throws {@link IllegalArgumentException} when it is not JSON. */
-  static JsonNode parse(String text) {
+  public static JsonNode parse(String text) {
     try {
       JsonNode node = MAPPER.readTree(text);
       if (node == null || node.isMissingNode()) {
@@ -54,7 +54,7 @@ final class PhpJson {
   }
 
   /** Whether a text is one JSON value. */
-  static boolean isJson(String text) {
+  public static boolean isJson(String text) {
     try {
       parse(text);
       return true;
@@ -64,7 +64,7 @@ final class PhpJson {
   }
 
   /** The value with PHP's encoding noise removed (see the class comment); placeholders are left as they are. */
-  static JsonNode canonical(JsonNode node) {
+  public static JsonNode canonical(JsonNode node) {
     if (node.isNumber()) {
       return canonicalNumber(node.decimalValue());
     }
@@ -90,7 +90,7 @@ final class PhpJson {
    * The first difference between an expected value (from a recording, maybe with placeholders) and the actual one,
    * as "at PATH: expected X but was Y"; null when they are equal up to noise. Binds placeholders as it goes.
    */
-  static String difference(JsonNode expected, JsonNode actual, Bindings bindings) {
+  public static String difference(JsonNode expected, JsonNode actual, Bindings bindings) {
     return differenceAt("$", canonical(expected), canonical(actual), bindings);
   }
 

@@ -1,4 +1,4 @@
-package dev.tollgate.compat.ratchet;
+package dev.tollgate.compat.ratchet.recording;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,16 +24,16 @@ import java.util.stream.Stream;
  *
  * @param modeByPort which recorded server ("strict" or "lenient") listened on which port, from the server log's keys
  */
-record Recording(String name, String description, String serverMode, Map<Integer, String> modeByPort,
+public record Recording(String name, String description, String serverMode, Map<Integer, String> modeByPort,
     List<Connection> connections, List<Frame> frames, List<Variable> variables, String notes) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Who sent a frame: the client ("out"), the server ("in"), or nobody (a recorder's "note"). */
-  enum Direction { OUT, IN, NOTE }
+  public enum Direction { OUT, IN, NOTE }
 
   /** The recorded frame types, as in the format's {@code frame.type}. */
-  enum Kind {
+  public enum Kind {
     TEXT, BINARY, PING, PONG, CLOSE, RAW, HTTP_RESPONSE, CLIENT_ERROR, CLIENT_CALLBACK;
 
     static Kind parse(String type) {
@@ -51,21 +51,21 @@ record Recording(String name, String description, String serverMode, Map<Integer
    * @param offer the subprotocols the client offered, null when it sent no Sec-WebSocket-Protocol header
    * @param handshake the upgrade answer, null for raw TCP connections (their answer is a {@code raw} frame)
    */
-  record Connection(int index, String label, URI url, boolean rawTcp, List<String> offer, Handshake handshake,
+  public record Connection(int index, String label, URI url, boolean rawTcp, List<String> offer, Handshake handshake,
       String sessionVar) {
-    int port() {
+    public int port() {
       return url.getPort();
     }
 
-    Connection withHandshake(Handshake replacement) {
+    public Connection withHandshake(Handshake replacement) {
       return new Connection(index, label, url, rawTcp, offer, replacement, sessionVar);
     }
   }
 
   /** An HTTP answer to an upgrade request: status and headers in wire order. */
-  record Handshake(int status, List<Map.Entry<String, String>> headers) {
+  public record Handshake(int status, List<Map.Entry<String, String>> headers) {
     /** The first value of a header, case-insensitively by name; null when absent. */
-    String header(String name) {
+    public String header(String name) {
       return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
           .findFirst().orElse(null);
     }
@@ -82,12 +82,12 @@ record Recording(String name, String description, String serverMode, Map<Integer
    * @param afterHead for a {@code raw} answer, the frames that followed the HTTP head
    * @param truncatedSha256 for a payload the recording left out (over 4096 characters), its SHA-256 in hex
    */
-  record Frame(int seq, long tMs, Integer conn, Direction dir, Kind kind, String data, byte[] bytes,
+  public record Frame(int seq, long tMs, Integer conn, Direction dir, Kind kind, String data, byte[] bytes,
       String template, int fragments, Integer closeCode, String closeReason, Integer status, List<WsFrame> afterHead,
       String truncatedSha256, String note) {
 
     /** What the frame says in the report and in failures. */
-    String describe() {
+    public String describe() {
       String what = kind == Kind.CLOSE ? "close " + closeCode + (closeReason == null || closeReason.isEmpty()
           ? "" : " \"" + closeReason + "\"")
           : data != null ? data : bytes != null ? "hex " + HexFormat.of().formatHex(bytes) : "";
@@ -97,23 +97,23 @@ record Recording(String name, String description, String serverMode, Map<Integer
   }
 
   /** A WebSocket frame decoded from raw captured bytes. */
-  record WsFrame(boolean fin, int opcode, String text) {}
+  public record WsFrame(boolean fin, int opcode, String text) {}
 
   /** A random value to bind when replaying, e.g. a session id taken from a WELCOME. */
-  record Variable(String name, int conn, String value) {}
+  public record Variable(String name, int conn, String value) {}
 
-  Recording withConnections(List<Connection> replacement) {
+  public Recording withConnections(List<Connection> replacement) {
     return new Recording(name, description, serverMode, modeByPort, List.copyOf(replacement), frames, variables,
         notes);
   }
 
-  Recording withFrames(List<Frame> replacement) {
+  public Recording withFrames(List<Frame> replacement) {
     return new Recording(name, description, serverMode, modeByPort, connections, List.copyOf(replacement),
         variables, notes);
   }
 
   /** The recorded server mode ("strict" or "lenient") of the server a connection went to. */
-  String modeOf(Connection c) {
+  public String modeOf(Connection c) {
     String mode = modeByPort.get(c.port());
     return mode != null ? mode : serverMode;
   }
@@ -122,7 +122,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
    * The subprotocols a connection offered, null when it sent no Sec-WebSocket-Protocol header; for a raw TCP
    * connection, read from the request it wrote.
    */
-  List<String> offerOf(Connection c) {
+  public List<String> offerOf(Connection c) {
     if (!c.rawTcp()) {
       return c.offer();
     }
@@ -141,7 +141,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
   }
 
   /** The variable bound from a connection's WELCOME, or null when the recording names none. */
-  String sessionVariable(int conn) {
+  public String sessionVariable(int conn) {
     for (Variable v : variables) {
       if (v.conn() == conn && v.name().startsWith("SESSION_")) {
         return v.name();
@@ -151,7 +151,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
   }
 
   /** Every recording in a folder (index.json aside), by name. */
-  static List<Recording> loadAll(Path folder) {
+  public static List<Recording> loadAll(Path folder) {
     List<Recording> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
@@ -168,7 +168,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
     return all;
   }
 
-  static Recording load(Path file) {
+  public static Recording load(Path file) {
     JsonNode root;
     try {
       root = JSON.readTree(file.toFile());
@@ -182,7 +182,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
     }
   }
 
-  static Recording parse(JsonNode root) {
+  public static Recording parse(JsonNode root) {
     int version = required(root, "format_version").asInt();
     if (version != 1) {
       throw new IllegalArgumentException("format_version " + version + ", this replayer reads 1");
