@@ -48,6 +48,18 @@ public final class Bindings {
     return values.get(name);
   }
 
+  /** A copy to try a comparison on; {@link #adopt} keeps what it bound. */
+  public Bindings copy() {
+    Bindings copy = new Bindings();
+    copy.values.putAll(values);
+    return copy;
+  }
+
+  /** Takes over what a copy bound. */
+  public void adopt(Bindings trial) {
+    values.putAll(trial.values);
+  }
+
   /**
    * A client frame's template (JSON text with {@code ${NAME}} inside string literals) with every placeholder
    * replaced by its bound value, escaped for JSON; an unbound name is a broken recording.
