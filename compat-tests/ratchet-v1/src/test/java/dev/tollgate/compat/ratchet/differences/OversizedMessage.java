@@ -56,26 +56,47 @@ final class OversizedMessage implements Difference {
       }
       int c = m.conn();
       closed.add(c);
-      edits.after(m, f -> f.on(c)).forEach(edits::remove);
+      List<Frame> gone = edits.after(m, f -> f.on(c));
       List<Frame> lost = new ArrayList<>();
-      ArrayNode publish = V1.message(m);
-      if (publish != null && V1.type(publish) == V1.PUBLISH) {
-        Set<Integer> reached = new HashSet<>();
-        Curies curies = Curies.before(r, m);
-        String topic = curies.ratchet(c, V1.text(publish, 1));
-        for (Frame e : edits.after(m, f -> f.dir() == Direction.IN && !f.on(c))) {
-          if (!reached.contains(e.conn()) && Publications.carries(e, topic, V1.element(publish, 2))) {
-            reached.add(e.conn());
-            lost.add(e);
-          }
-        }
-        lost.forEach(edits::remove);
+      for (Frame unhandled : concat(m, gone)) {
+        lost.addAll(eventsOf(r, edits, unhandled, lost));
       }
+      gone.forEach(edits::remove);
+      lost.forEach(edits::remove);
       edits.insertAfter(m, List.of(Frame.close(Direction.IN, c, m.tMs() + 1, 1009,
           "Tollgate: larger than limits.max-message-size")));
       where.add(m.describe() + ": close 1009" + (lost.isEmpty() ? "" : ", and no EVENT on conn "
           + lost.stream().map(f -> String.valueOf(f.conn())).toList()));
     }
     return where.isEmpty() ? Rewrite.none(r) : new Rewrite(edits.applyTo(r), where);
+  }
+
+  /**
+   * The EVENTs on other connections that a client frame, if it is a PUBLISH, caused: one per connection, none of
+   * those already {@code claimed} by an earlier one.
+   */
+  private static List<Frame> eventsOf(Recording r, FrameEdits edits, Frame sent, List<Frame> claimed) {
+    ArrayNode publish = sent.dir() == Direction.OUT ? V1.message(sent) : null;
+    if (publish == null || V1.type(publish) != V1.PUBLISH) {
+      return List.of();
+    }
+    String topic = Curies.before(r, sent).ratchet(sent.conn(), V1.text(publish, 1));
+    Set<Integer> reached = new HashSet<>();
+    List<Frame> events = new ArrayList<>();
+    for (Frame e : edits.after(sent, f -> f.dir() == Direction.IN && !f.on(sent.conn()))) {
+      if (!reached.contains(e.conn()) && claimed.stream().noneMatch(x -> x == e)
+          && Publications.carries(e, topic, V1.element(publish, 2))) {
+        reached.add(e.conn());
+        events.add(e);
+      }
+    }
+    return events;
+  }
+
+  private static List<Frame> concat(Frame first, List<Frame> rest) {
+    List<Frame> all = new ArrayList<>(rest.size() + 1);
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 }

@@ -12,7 +12,6 @@ import dev.tollgate.protocol.Serializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -55,8 +54,8 @@ final class SubprotocolChoice implements Difference {
       }
       String ratchet = offer.contains("wamp") ? "wamp" : null;
       String tollgate = offer.stream().filter(SPOKEN::contains).findFirst().orElse(null);
-      if (Objects.equals(ratchet, tollgate)) {
-        continue;
+      if (tollgate != null && tollgate.equals(ratchet)) {
+        continue; // both take wamp; an offer of nothing Tollgate speaks is 400, never Ratchet's 426 or bare 101
       }
       List<Frame> on = r.frames().stream().filter(f -> f.on(c.index())).toList();
       Frame v1Traffic = on.stream().filter(f -> !handshakeOrClose(f)).findFirst().orElse(null);
