@@ -324,7 +324,7 @@ final class Replayer {
       return "expected " + recorded.describe() + " but got " + got;
     }
     JsonNode actual = PhpJson.parse(in.text());
-    byte[] asPhp = PhpJson.encode(actual).getBytes(StandardCharsets.UTF_8);
+    byte[] asPhp = PhpJson.encode(PhpJson.decode(in.text())).getBytes(StandardCharsets.UTF_8);
     if (recorded.sameBytes(asPhp)) {
       return null;
     }

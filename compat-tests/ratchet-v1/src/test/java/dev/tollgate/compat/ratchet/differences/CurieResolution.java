@@ -200,7 +200,7 @@ final class CurieResolution implements Difference {
   private static void trace(Frame f, List<Publication> publications) {
     for (int i = publications.size() - 1; i >= 0; i--) {
       Publication p = publications.get(i);
-      if (!p.reached.contains(f.conn()) && Publications.carries(f, p.ratchet, p.event())) {
+      if (!p.reached.contains(f.conn()) && Publications.carries(f, p.ratchet, p.frame)) {
         p.reached.add(f.conn());
         p.events.add(f);
         return;

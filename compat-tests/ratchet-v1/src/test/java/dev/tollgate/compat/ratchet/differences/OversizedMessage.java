@@ -85,7 +85,7 @@ final class OversizedMessage implements Difference {
     List<Frame> events = new ArrayList<>();
     for (Frame e : edits.after(sent, f -> f.dir() == Direction.IN && !f.on(sent.conn()))) {
       if (!reached.contains(e.conn()) && claimed.stream().noneMatch(x -> x == e)
-          && Publications.carries(e, topic, V1.element(publish, 2))) {
+          && Publications.carries(e, topic, sent)) {
         reached.add(e.conn());
         events.add(e);
       }

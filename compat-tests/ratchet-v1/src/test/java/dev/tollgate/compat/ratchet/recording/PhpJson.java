@@ -40,6 +40,7 @@ public final class PhpJson {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper PLAIN = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** Parses one JSON text, nothing after it; throws {@link IllegalArgumentException} when it is not JSON. */
@@ -89,8 +90,20 @@ public final class PhpJson {
   }
 
   /**
-   * The text PHP's {@code json_encode} (default flags) gives for what {@code json_decode($text, true)} made of this
-   * value: what Ratchet sends for it. Strings escape {@code /} and every character outside ASCII (&#92;uXXXX,
+   * A JSON text as {@code json_decode($text, true)} types it, for {@link #encode}: a float stays a float ({@code
+   * -0.0} too, which {@link #parse}'s decimals lose), an integer is exact up to 64 bits.
+   */
+  public static JsonNode decode(String text) {
+    try {
+      return PLAIN.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * The text PHP's {@code json_encode} (default flags) gives for a value {@link #decode} read: what Ratchet sends
+   * for it, since it relays what {@code json_decode($text, true)} made of a client's text. Strings escape {@code /} and every character outside ASCII (&#92;uXXXX,
    * lowercase hex, surrogate pairs for astral ones); objects with keys "0", "1", … in order, and empty ones, are lists;
    * integers beyond 64 bits and all non-integers are floats, written with the shortest digits, in PHP's exponent form
    * ({@code 1.2345678901234567e+19}) from 10^17 or below 10^-4. Best effort for floats (Java's shortest digits are not
@@ -204,7 +217,8 @@ public final class PhpJson {
   }
 
   private static final Pattern ELIDED = Pattern.compile("(?s)(.*?)(?:\\.\\.\\.|…)?\\s*[<\\[(]"
-      + "([^<>\\[\\]()]*?\\b(\\d+)\\s*(?:chars?|characters)\\b[^<>\\[\\]()]*)[>\\])]\\s*(?:\\.\\.\\.|…)?(.*)");
+      + "([^<>\\[\\]()]*?\\b(\\d+)\\s*(?:more\\s+)?(?:chars?|characters)\\b[^<>\\[\\]()]*)[>\\])]"
+      + "\\s*(?:\\.\\.\\.|…)?(.*)");
   private static final Pattern ELISION_WORD = Pattern.compile("(?i)\\b(?:elided|truncated|omitted|more)\\b");
 
   /** The elided string's pattern: visible head, count of characters, visible tail; null when it is not one. */
