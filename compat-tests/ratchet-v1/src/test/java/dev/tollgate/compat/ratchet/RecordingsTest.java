@@ -113,7 +113,8 @@ class RecordingsTest {
       List<Recording.Frame> frames = r.frames();
       for (int i = 0; i < frames.size(); i++) {
         Recording.Frame call = frames.get(i);
-        if (call.dir() != Recording.Direction.OUT || call.data() == null || !call.data().matches("(?s)\\[\\s*2\\s*,.*")) {
+        if (call.dir() != Recording.Direction.OUT || call.data() == null
+            || !call.data().matches("(?s)\\[\\s*2\\s*,.*")) {
           continue;
         }
         List<?> elements = json.readValue(call.data(), List.class);

@@ -138,7 +138,8 @@ final class SampleCallee implements AutoCloseable {
     return switch (procedure) {
       case "sample/sum" -> new Yield(id, Map.of(), Payload.of(List.of(Map.of("result",
           RecordedApplication.arraySum(RecordedApplication.values(params))))));
-      case "sample/echo" -> new Yield(id, Map.of(), Payload.of(Collections.singletonList(RecordedApplication.echo(params))));
+      case "sample/echo" ->
+          new Yield(id, Map.of(), Payload.of(Collections.singletonList(RecordedApplication.echo(params))));
       case "sample/fail" -> {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("code", 42);

@@ -37,8 +37,9 @@ final class ScenarioReplay {
     }
     Recording toPlay = judgement.tollgate();
     Setup setup = Setup.of(toPlay);
-    if (running != null && running.cannotReplay(setup) != null) {
-      return new Verdict(name, Outcome.NOT_RUN, running.cannotReplay(setup), judgement, null);
+    String cannot = running == null ? null : running.cannotReplay(setup);
+    if (cannot != null) {
+      return new Verdict(name, Outcome.NOT_RUN, cannot, judgement, null);
     }
     try {
       if (running != null) {

@@ -45,7 +45,8 @@ final class UrlTicket implements Difference {
     List<String> where = new ArrayList<>();
     for (Connection c : r.connections()) {
       Frame request = c.rawTcp() ? rawRequest(r, c) : null;
-      String query = c.rawTcp() ? (request == null ? null : target(request.data()).getRawQuery()) : c.url().getRawQuery();
+      String query = !c.rawTcp() ? c.url().getRawQuery()
+          : request == null ? null : target(request.data()).getRawQuery();
       if (!hasTicket(query)) {
         continue;
       }

@@ -103,11 +103,12 @@ public final class PhpJson {
 
   /**
    * The text PHP's {@code json_encode} (default flags) gives for a value {@link #decode} read: what Ratchet sends
-   * for it, since it relays what {@code json_decode($text, true)} made of a client's text. Strings escape {@code /} and every character outside ASCII (&#92;uXXXX,
-   * lowercase hex, surrogate pairs for astral ones); objects with keys "0", "1", … in order, and empty ones, are lists;
-   * integers beyond 64 bits and all non-integers are floats, written with the shortest digits, in PHP's exponent form
-   * ({@code 1.2345678901234567e+19}) from 10^17 or below 10^-4. Best effort for floats (Java's shortest digits are not
-   * always PHP's); used to recognise a large payload by its SHA-256 when only the encoding differs.
+   * for it, since it relays what {@code json_decode($text, true)} made of a client's text. Strings escape {@code /}
+   * and every character outside ASCII (&#92;uXXXX, lowercase hex, surrogate pairs for astral ones); objects with keys
+   * "0", "1", … in order, and empty ones, are lists; integers beyond 64 bits and all non-integers are floats, written
+   * with the shortest digits, in PHP's exponent form ({@code 1.2345678901234567e+19}) from 10^17 or below 10^-4.
+   * Best effort for floats (Java's shortest digits are not always PHP's); used to recognise a large payload by its
+   * SHA-256 when only the encoding differs.
    */
   public static String encode(JsonNode value) {
     StringBuilder out = new StringBuilder();

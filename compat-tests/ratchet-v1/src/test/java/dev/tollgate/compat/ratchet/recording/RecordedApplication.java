@@ -52,7 +52,8 @@ public final class RecordedApplication {
    *       result wrapped in a one-element list (Gos RpcDispatcher);
    *   <li>{@code sample/fail}: {@code [4, id, "sample/fail", "Intentional failure", {"code": 42, "rpc": {}, "params":
    *       params}]} (Ratchet's Topic object json_encodes as {});
-   *   <li>{@code sample/fail-nodetails}: {@code [4, id, "http://example.com/error#generic", "Failure without details"]};
+   *   <li>{@code sample/fail-nodetails}: {@code [4, id, "http://example.com/error#generic",
+   *       "Failure without details"]};
    *   <li>anything else: Gos's {@code [4, id, proc, "A RPC handler for the \"proc\" route has not been registered.",
    *       {"code": 404, "rpc": {}, "params": params}]}.
    * </ul>

@@ -380,7 +380,8 @@ public record Recording(String name, String description, String serverMode, Map<
     if (large != null && dir == Direction.OUT) {
       data = large.rebuild(); // null when it cannot be: see whyNotReplayable
     }
-    return new Frame(required(f, "seq").asInt(), f.path("t_ms").asLong(0), conn == null || conn.isNull() ? null : conn.asInt(),
+    return new Frame(required(f, "seq").asInt(), f.path("t_ms").asLong(0),
+        conn == null || conn.isNull() ? null : conn.asInt(),
         dir, kind, data, bytes, large == null ? f.path("template").asText(null) : null, f.path("fragments").asInt(1),
         f.hasNonNull("close_code") ? f.get("close_code").asInt() : null, f.path("close_reason").asText(null),
         f.hasNonNull("status") ? f.get("status").asInt() : null, afterHead, large, f.path("note").asText(null), false);
