@@ -136,6 +136,31 @@ class WampV1Test {
   }
 
   @Test
+  void aCallIdIsEchoedWhenAStringOrANumberAndClosesWith1007OtherwiseAsRatchetDoes() {
+    try (V1Client page = V1Client.connect(router); TestClient callee = TestClient.connect(router, Serializer.JSON)) {
+      callee.join("realm1");
+      callee.send(new Register(1, Map.of(), "sample/echo-id"));
+      callee.expect(Registered.class);
+      // Ratchet echoes a numeric id (recorded: call-success, [2,12345,"sample/sum",40,2] -> [3,12345,...]).
+      page.send(2, 42, "sample/echo-id", 1);
+      Invocation inv = callee.expect(Invocation.class);
+      callee.send(new Yield(inv.requestId(), Map.of(), Payload.of(List.of("ok"))));
+      assertEquals(List.of(3, 42, "ok"), page.expect());
+      page.sendText("[2,null,\"sample/echo-id\",1]");
+      inv = callee.expect(Invocation.class);
+      callee.send(new Yield(inv.requestId(), Map.of(), Payload.of(List.of("ok"))));
+      assertEquals(Arrays.asList(3, null, "ok"), page.expect(), "Ratchet's isset() lets a null id through too");
+    }
+    for (String call : List.of("[2,true,\"sample/echo-id\",1]", "[2,[42],\"sample/echo-id\",1]",
+        "[2,{\"id\":42},\"sample/echo-id\",1]")) {
+      try (V1Client page = V1Client.connect(router)) {
+        page.sendText(call);
+        assertEquals(1007, page.awaitClose(), call);
+      }
+    }
+  }
+
+  @Test
   void aForbiddenSubscribeGetsOrosRefusalAndTheConnectionStays() {
     try (V1Client page = V1Client.connect(router); V1Client other = V1Client.connect(router)) {
       page.send(5, "secured/user/1");

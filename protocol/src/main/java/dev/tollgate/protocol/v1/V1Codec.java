@@ -29,7 +29,7 @@ public final class V1Codec {
         return new V1Message.Prefix(string(list, 1), string(list, 2));
       case V1Message.CALL: {
         List<Object> args = new ArrayList<>(list.size() > 3 ? list.subList(3, list.size()) : List.of());
-        return new V1Message.Call(element(list, 1), string(list, 2), args);
+        return new V1Message.Call(callId(list), string(list, 2), args);
       }
       case V1Message.SUBSCRIBE:
         return new V1Message.Subscribe(string(list, 1));
@@ -97,6 +97,23 @@ public final class V1Codec {
 
   private static Object element(List<?> list, int index) {
     return index < list.size() ? list.get(index) : null;
+  }
+
+  /**
+   * CALL's callID, echoed in the answer as sent: a string (AutobahnJS's), or a number, as Ratchet echoes one;
+   * absent or null is echoed as null, as Ratchet's {@code isset} lets it through. Anything else is refused as
+   * Ratchet refuses it, so that a client sees one behaviour on both: its ServerProtocol checks element 1 of every
+   * message, {@code if (isset($json[1]) && !(is_string($json[1]) || is_numeric($json[1]))) throw new
+   * Exception('Invalid Topic, must be a string');}, and WampServer answers that with close 1007. A CALLERROR
+   * echoing a list or an object would reach no caller: v1 clients match answers to calls by id.
+   */
+  private static Object callId(List<?> list) {
+    Object id = element(list, 1);
+    if (id == null || id instanceof String || id instanceof Number) {
+      return id;
+    }
+    throw new ProtocolViolationException("CALL element 1 (callID): expected a string or a number but was "
+        + (id instanceof Boolean ? "boolean " + id : id instanceof List ? "a list" : "an object"));
   }
 
   /** A URI element; a number is taken as its text (PHP would), another type is refused. */

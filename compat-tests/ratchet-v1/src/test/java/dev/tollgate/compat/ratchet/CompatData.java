@@ -8,13 +8,13 @@ import java.nio.file.Path;
  * {@code tollgate.compat.dir}), and the folder of recordings to replay ({@code tollgate.ratchet.scenarios}, by
  * default the Ratchet recordings in it). Missing data fails the run loudly rather than testing nothing.
  */
-final class CompatData {
+public final class CompatData {
   private CompatData() {}
 
   /** The system property naming another folder of recordings in the same format. */
   static final String SCENARIOS_PROPERTY = "tollgate.ratchet.scenarios";
 
-  static Path dir(String child) {
+  public static Path dir(String child) {
     String configured = System.getProperty("tollgate.compat.dir");
     // Without Maven (an IDE run), the module directory is compat-tests/ratchet-v1.
     Path root = configured != null ? Path.of(configured) : Path.of("..", "..", "..", "shared", "compat");

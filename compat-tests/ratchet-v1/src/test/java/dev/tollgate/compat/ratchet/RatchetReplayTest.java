@@ -3,8 +3,8 @@ package dev.tollgate.compat.ratchet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.tollgate.compat.ratchet.DeliberateDifferences.Difference;
-import dev.tollgate.compat.ratchet.ReplayReport.Outcome;
+import dev.tollgate.compat.ratchet.ScenarioReplay.Verdict;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,14 +15,15 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every WAMP v1 session recorded against Ratchet 0.4.4 against Tollgate, one dynamic test per recording,
- * then prints a report (passed / deliberately different / failed, one line per scenario).
+ * then prints a report (passed / deliberately different / failed / not replayable, one line per scenario).
  *
  * <p>By default each recording gets a fresh Tollgate configured like the recorded server application
  * ({@link RecordedServerTollgate}). Other recordings in the same format:
  * {@code mvn -B -o test -pl compat-tests/ratchet-v1 -Dtollgate.ratchet.scenarios=/absolute/path/to/folder}. An
  * already running Tollgate instead ({@code ./tollgate serve --rules.preset=open --v1.server-ident=Ratchet/0.4.4}):
  * {@code -Dtollgate.ratchet.url=ws://127.0.0.1:8080/ws}; recordings needing more than that are reported as not run.
- * What Tollgate does differently on purpose is in {@link DeliberateDifferences}.
+ * What Tollgate does differently on purpose, and how a recording shows it, is in
+ * {@link dev.tollgate.compat.ratchet.differences.DeliberateDifferences}.
  */
 class RatchetReplayTest {
   private static RunningTollgate running;
@@ -52,36 +53,14 @@ class RatchetReplayTest {
     }
   }
 
-  private static void replayAndReport(Recording recorded, ReplayReport report) throws Exception {
-    Difference difference = DeliberateDifferences.of(recorded.name());
-    Recording toPlay = difference == null ? recorded : difference.tollgate().apply(recorded);
-    Setup setup = Setup.of(toPlay);
-    if (running != null) {
-      String why = running.cannotReplay(setup);
-      if (why != null) {
-        report.add(recorded.name(), Outcome.NOT_RUN, why);
-        Assumptions.abort(why);
-      }
-    }
-    try {
-      if (running != null) {
-        Replayer.replay(toPlay, running);
-      } else {
-        try (RecordedServerTollgate tollgate = RecordedServerTollgate.start(setup)) {
-          Replayer.replay(toPlay, tollgate);
-        }
-      }
-    } catch (AssertionError e) {
-      report.add(recorded.name(), Outcome.FAILED, e.getMessage());
-      throw e;
-    } catch (Exception e) {
-      report.add(recorded.name(), Outcome.FAILED, e.toString());
-      throw e;
-    }
-    if (difference != null) {
-      report.add(recorded.name(), Outcome.DIFFERENT, difference.reason());
-    } else {
-      report.add(recorded.name(), Outcome.PASSED, "");
+  private static void replayAndReport(Recording recorded, ReplayReport report) throws Throwable {
+    Verdict verdict = ScenarioReplay.play(recorded, running);
+    report.add(verdict);
+    switch (verdict.outcome()) {
+      case FAILED -> throw verdict.failure();
+      case NOT_REPLAYABLE -> throw new AssertionError(recorded.name() + " is not replayable: " + verdict.detail());
+      case NOT_RUN -> Assumptions.abort(verdict.detail());
+      default -> { }
     }
   }
 }

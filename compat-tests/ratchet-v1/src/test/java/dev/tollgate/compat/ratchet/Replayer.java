@@ -6,15 +6,21 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tollgate.compat.ratchet.RawWebSocket.HttpHead;
 import dev.tollgate.compat.ratchet.RawWebSocket.Inbound;
 import dev.tollgate.compat.ratchet.RawWebSocket.Type;
-import dev.tollgate.compat.ratchet.Recording.Connection;
-import dev.tollgate.compat.ratchet.Recording.Frame;
+import dev.tollgate.compat.ratchet.recording.Bindings;
+import dev.tollgate.compat.ratchet.recording.LargePayload;
+import dev.tollgate.compat.ratchet.recording.PhpJson;
+import dev.tollgate.compat.ratchet.recording.Recording.Connection;
+import dev.tollgate.compat.ratchet.recording.Recording.Direction;
+import dev.tollgate.compat.ratchet.recording.Recording.Frame;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +38,10 @@ import java.util.function.Function;
  *   <li>handshakes by status, Sec-WebSocket-Accept, Sec-WebSocket-Protocol, Upgrade and Connection;
  *   <li>close frames by code (the reason only where the server echoes the client's own), then the end of TCP;
  *       a recorded 1006 means TCP ended with no close frame;
+ *   <li>a payload the recording kept as length and SHA-256 ({@link LargePayload}) by its bytes, or, where only the
+ *       encoding differs, by the SHA-256 of PHP's encoding of Tollgate's value;
+ *   <li>an answer a deliberate difference lets trail ({@link Frame#mayTrail()}) wherever it comes before the
+ *       connection's close;
  *   <li>and finally that nothing else arrived on any connection within {@link #QUIET}.
  * </ul>
  *
@@ -97,6 +107,7 @@ final class Replayer {
       if (!p.recorded.rawTcp()) {
         p.open(); // a connection the recording shows no frame for still had its handshake checked
       }
+      expectTrailing(p, "the end of the recording");
     }
     Thread.sleep(QUIET.toMillis());
     for (Peer p : peers) {
@@ -150,8 +161,8 @@ final class Replayer {
     if (f.bytes() != null) {
       return f.bytes();
     }
-    if (f.truncatedSha256() != null) {
-      throw new UnsupportedOperationException(describe(f) + ": the recording left this payload out");
+    if (f.large() != null && f.data() == null) {
+      throw new IllegalStateException(describe(f) + ": the recording left this payload out (see whyNotReplayable)");
     }
     String text = f.template() != null ? bindings.substitute(f.template()) : f.data();
     return (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
@@ -161,11 +172,19 @@ final class Replayer {
     switch (f.kind()) {
       case TEXT, BINARY -> {
         Inbound in = peer.next(f);
-        Type type = f.kind() == Recording.Kind.TEXT ? Type.TEXT : Type.BINARY;
-        if (in.type() != type) {
-          fail(f, peer, "expected a " + type.name().toLowerCase(Locale.ROOT) + " frame but got " + in.describe());
+        String difference;
+        while ((difference = difference(f, peer, in)) != null) {
+          if (peer.answersTrailing(in)) {
+            in = peer.next(f);
+          } else if (f.mayTrail()) {
+            peer.trailing.add(f); // it may still come, before the connection closes
+            peer.early.addFirst(in);
+            return;
+          } else {
+            fail(f, peer, difference + (peer.trailing.isEmpty() ? "" : "\n    (still expected, may trail: "
+                + peer.trailing.stream().map(Frame::describe).toList() + ")"));
+          }
         }
-        compareMessage(f, peer, f.template() != null ? f.template() : f.data(), f.bytes(), in);
       }
       case PING, PONG -> {
         Inbound in = peer.next(f);
@@ -195,6 +214,7 @@ final class Replayer {
   }
 
   private void expectClose(Peer peer, Frame f) {
+    expectTrailing(peer, f.describe());
     Inbound in = peer.next(f);
     if (f.closeCode() != null && f.closeCode() == 1006) {
       if (in.type() != Type.END) {
@@ -237,42 +257,81 @@ final class Replayer {
       if (in.type() != type || (w.fin() && in.fragments() != 1)) {
         fail(f, peer, "expected the recorded frame after the head, " + w + ", but got " + in.describe());
       }
-      compareMessage(f, peer, w.text(), null, in);
+      String difference = difference(Frame.text(Direction.IN, f.conn(), f.tMs(), w.text(), null), peer, in);
+      if (difference != null) {
+        fail(f, peer, difference);
+      }
     }
   }
 
-  private void compareMessage(Frame f, Peer peer, String expectedText, byte[] expectedBytes, Inbound in) {
-    if (expectedBytes != null) {
-      if (!Arrays.equals(expectedBytes, in.payload())) {
-        fail(f, peer, "expected bytes " + HexFormat.of().formatHex(expectedBytes) + " but got "
-            + HexFormat.of().formatHex(in.payload()));
+  /** Reads on until every answer that was let trail has arrived; fails on anything else before {@code what}. */
+  private void expectTrailing(Peer peer, String what) {
+    while (!peer.trailing.isEmpty()) {
+      Frame first = peer.trailing.get(0);
+      Inbound in = peer.next(first);
+      if (!peer.answersTrailing(in)) {
+        fail(first, peer, "this answer may trail, but it must arrive before " + what + "; got " + in.describe());
       }
-      return;
     }
-    if (f.truncatedSha256() != null) {
-      if (!f.truncatedSha256().equalsIgnoreCase(sha256(in.payload()))) {
-        fail(f, peer, "the payload's SHA-256 differs from the recorded " + f.truncatedSha256());
-      }
-      return;
+  }
+
+  /**
+   * What differs between a recorded server message and what arrived, or null when nothing does; binds the
+   * placeholders it meets only when nothing does.
+   */
+  private String difference(Frame f, Peer peer, Inbound in) {
+    Type type = f.kind() == Recording.Kind.TEXT ? Type.TEXT : Type.BINARY;
+    if (in.type() != type) {
+      return "expected a " + type.name().toLowerCase(Locale.ROOT) + " frame but got " + in.describe();
     }
+    if (f.bytes() != null) {
+      return Arrays.equals(f.bytes(), in.payload()) ? null : "expected bytes " + HexFormat.of().formatHex(f.bytes())
+          + " but got " + HexFormat.of().formatHex(in.payload());
+    }
+    if (f.large() != null && f.data() == null) {
+      return largeDifference(f.large(), in);
+    }
+    String expectedText = f.text();
     if (expectedText == null || !PhpJson.isJson(expectedText)) {
-      if (!in.text().equals(expectedText)) {
-        fail(f, peer, "expected the text " + expectedText + " but got " + in.describe());
-      }
-      return;
+      return in.text().equals(expectedText) ? null : "expected the text " + expectedText + " but got " + in.describe();
     }
-    JsonNode expected = withWelcomeSession(PhpJson.parse(expectedText), peer);
     JsonNode actual;
     try {
       actual = PhpJson.parse(in.text());
     } catch (IllegalArgumentException e) {
-      fail(f, peer, "expected JSON " + expectedText + " but got " + in.describe() + " (" + e.getMessage() + ")");
-      return;
+      return "expected JSON " + expectedText + " but got " + in.describe() + " (" + e.getMessage() + ")";
     }
-    String difference = PhpJson.difference(expected, actual, bindings);
+    Bindings trial = bindings.copy();
+    String difference = PhpJson.difference(withWelcomeSession(PhpJson.parse(expectedText), peer), actual, trial);
     if (difference != null) {
-      fail(f, peer, difference + "\n    expected " + expectedText + "\n    got      " + in.text());
+      return difference + "\n    expected " + expectedText + "\n    got      " + in.text();
     }
+    bindings.adopt(trial);
+    return null;
+  }
+
+  /**
+   * A payload the recording kept as length and SHA-256: the same when Tollgate's bytes are, or when PHP's encoding
+   * of Tollgate's value is (Ratchet re-encodes every message it relays, escaping "/" and non-ASCII).
+   */
+  private static String largeDifference(LargePayload recorded, Inbound in) {
+    if (recorded.sameBytes(in.payload())) {
+      return null;
+    }
+    String got = in.payload().length + " bytes (SHA-256 " + LargePayload.sha256Hex(in.payload()).substring(0, 12)
+        + "…) starting " + in.text().substring(0, Math.min(60, in.text().length()));
+    if (!PhpJson.isJson(in.text())) {
+      return "expected " + recorded.describe() + " but got " + got;
+    }
+    JsonNode actual = PhpJson.parse(in.text());
+    byte[] asPhp = PhpJson.encode(PhpJson.decode(in.text())).getBytes(StandardCharsets.UTF_8);
+    if (recorded.sameBytes(asPhp)) {
+      return null;
+    }
+    String bySummary = recorded.summaryDifference(actual, new Bindings());
+    return "expected " + recorded.describe() + " but got " + got + "; PHP's encoding of its value is " + asPhp.length
+        + " bytes (SHA-256 " + LargePayload.sha256Hex(asPhp).substring(0, 12) + "…)"
+        + (bySummary == null ? "; json_summary holds the same value, elided strings aside" : "; " + bySummary);
   }
 
   /** A WELCOME's session id is random: whatever the recording says, element 1 binds the connection's session. */
@@ -341,14 +400,6 @@ final class Replayer {
         + ":\n    " + what + (peer.unsent == null ? "" : "\n    (earlier, " + peer.unsent + ")"));
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** One recorded connection and its live counterpart. */
   private final class Peer {
     final Connection recorded;
@@ -358,6 +409,10 @@ final class Replayer {
     boolean clientAborted;
     /** The first client frame that could not be sent because the server had closed the connection. */
     String unsent;
+    /** Server frames that arrived while an answer that may trail was expected, to be read again first. */
+    final Deque<Inbound> early = new ArrayDeque<>();
+    /** Answers that were let trail and have not arrived yet. */
+    final List<Frame> trailing = new ArrayList<>();
 
     Peer(Connection recorded) {
       this.recorded = recorded;
@@ -407,9 +462,23 @@ final class Replayer {
           FRAME_WAIT);
     }
 
+    /** Whether a frame that arrived is one of the answers let trail; takes it off the list when it is. */
+    boolean answersTrailing(Inbound in) {
+      for (Frame t : trailing) {
+        if (difference(t, this, in) == null) {
+          trailing.remove(t);
+          return true;
+        }
+      }
+      return false;
+    }
+
     Inbound next(Frame f) {
       if (ws == null) {
         fail(f, this, "the connection was never opened");
+      }
+      if (!early.isEmpty()) {
+        return early.removeFirst();
       }
       Inbound in = ws.next(FRAME_WAIT);
       if (in == null) {

@@ -1,5 +1,6 @@
 package dev.tollgate.compat.ratchet;
 
+import dev.tollgate.compat.ratchet.recording.RecordedApplication;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Hello;
 import dev.tollgate.protocol.Invocation;
@@ -11,13 +12,10 @@ import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.Welcome;
 import dev.tollgate.protocol.Yield;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The recorded server application's procedures, provided to Tollgate by a WAMP v2 callee session (JSON) in the v1
- * realm, answering exactly as the PHP test handler behind Ratchet did (its {@code server_application}):
+ * realm, answering exactly as the PHP test handler behind Ratchet did (its {@code server_application}, computed by
+ * {@link RecordedApplication}):
  *
  * <ul>
  *   <li>{@code sample/sum}: {@code {"result": array_sum(params)}};
@@ -45,7 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #close}. Whatever goes wrong on that thread is kept for {@link #problems()}.
  */
 final class SampleCallee implements AutoCloseable {
-  static final List<String> PROCEDURES = List.of("sample/sum", "sample/echo", "sample/fail", "sample/fail-nodetails");
+  static final List<String> PROCEDURES = RecordedApplication.PROCEDURES;
 
   private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -130,15 +129,17 @@ final class SampleCallee implements AutoCloseable {
 
   private WampMessage answer(Invocation invocation) {
     String procedure = procedureByRegistration.get(invocation.registrationId());
-    Object params = params(invocation.payload().argsOrEmpty());
+    Object params = RecordedApplication.params(invocation.payload().argsOrEmpty());
     long id = invocation.requestId();
     if (procedure == null) {
       return new ErrorMessage(Invocation.CODE, id, Map.of(), "wamp.error.no_such_registration",
           Payload.of(List.of("no procedure is registered as " + invocation.registrationId())));
     }
     return switch (procedure) {
-      case "sample/sum" -> new Yield(id, Map.of(), Payload.of(List.of(Map.of("result", arraySum(values(params))))));
-      case "sample/echo" -> new Yield(id, Map.of(), Payload.of(singletonList(echo(params))));
+      case "sample/sum" -> new Yield(id, Map.of(), Payload.of(List.of(Map.of("result",
+          RecordedApplication.arraySum(RecordedApplication.values(params))))));
+      case "sample/echo" ->
+          new Yield(id, Map.of(), Payload.of(Collections.singletonList(RecordedApplication.echo(params))));
       case "sample/fail" -> {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("code", 42);
@@ -151,86 +152,6 @@ final class SampleCallee implements AutoCloseable {
           "http://example.com/error#generic", Payload.of(List.of("Failure without details")));
       default -> throw new IllegalStateException("no answer written for " + procedure);
     };
-  }
-
-  /** Ratchet's ServerProtocol: a single array argument (list or object) is spread into the handler's params. */
-  static Object params(List<Object> args) {
-    if (args.size() == 1 && (args.get(0) instanceof List || args.get(0) instanceof Map)) {
-      return args.get(0);
-    }
-    return args;
-  }
-
-  /** {@code sample/echo}'s result for the params it got. */
-  static Object echo(Object params) {
-    Object result = params instanceof List<?> list && list.size() == 1 ? list.get(0) : params;
-    return result instanceof List || result instanceof Map ? result : singletonList(result);
-  }
-
-  /**
-   * PHP 8.2's {@code array_sum}: integers stay integers (turning into a float on overflow), a float makes the sum a
-   * float, booleans count as 0 or 1, numeric strings as their number; arrays and other values are skipped.
-   */
-  static Number arraySum(Collection<?> values) {
-    long whole = 0;
-    double real = 0;
-    boolean isReal = false;
-    for (Object v : values) {
-      Number n = phpNumber(v);
-      if (n == null) {
-        continue;
-      }
-      if (!isReal && (n instanceof Long || n instanceof Integer)) {
-        try {
-          whole = Math.addExact(whole, n.longValue());
-          continue;
-        } catch (ArithmeticException overflow) {
-          isReal = true;
-          real = whole;
-          whole = 0;
-        }
-      }
-      if (!isReal) {
-        isReal = true;
-        real = whole;
-      }
-      real += n.doubleValue();
-    }
-    return isReal ? (Number) real : (Number) whole;
-  }
-
-  private static Number phpNumber(Object v) {
-    if (v instanceof Integer || v instanceof Long) {
-      return ((Number) v).longValue();
-    }
-    if (v instanceof BigInteger || v instanceof BigDecimal || v instanceof Double || v instanceof Float) {
-      return ((Number) v).doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1L : 0L;
-    }
-    if (v instanceof String s) {
-      try {
-        return Long.parseLong(s.strip());
-      } catch (NumberFormatException notWhole) {
-        try {
-          return Double.parseDouble(s.strip());
-        } catch (NumberFormatException notNumeric) {
-          return null;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static Collection<?> values(Object params) {
-    return params instanceof Map<?, ?> map ? map.values() : (List<?>) params;
-  }
-
-  private static List<Object> singletonList(Object value) {
-    List<Object> list = new ArrayList<>(1);
-    list.add(value); // may be null, which List.of refuses
-    return list;
   }
 
   private void send(WampMessage message) throws IOException {

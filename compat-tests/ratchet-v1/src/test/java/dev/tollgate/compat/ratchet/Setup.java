@@ -1,5 +1,7 @@
 package dev.tollgate.compat.ratchet;
 
+import dev.tollgate.compat.ratchet.recording.RecordedApplication;
+import dev.tollgate.compat.ratchet.recording.Recording;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +20,8 @@ record Setup(boolean strictServer, boolean lenientServer, boolean keepalive, boo
   /** Which v1 handshake a connection needs: any (it offers wamp), or the recorded server's. */
   enum Strictness { ANY, STRICT, LENIENT }
 
-  static final String KEEPALIVE_TOPIC = "oro/ping";
-  static final String SECURED_PREFIX = "secured/";
+  static final String KEEPALIVE_TOPIC = RecordedApplication.KEEPALIVE_TOPIC;
+  static final String SECURED_PREFIX = RecordedApplication.SECURED_PREFIX;
 
   static Setup of(Recording r) {
     boolean strict = false;

@@ -1,4 +1,4 @@
-package dev.tollgate.compat.ratchet;
+package dev.tollgate.compat.ratchet.recording;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * substituted. Session ids are bound this way whatever their format (Tollgate's are decimal integers, Ratchet's
  * uniqid strings), and two sessions may not share one.
  */
-final class Bindings {
+public final class Bindings {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
 
   private final Map<String, String> values = new LinkedHashMap<>();
 
   /** The NAME of a string value that is exactly {@code ${NAME}}, else null. */
-  static String placeholderName(JsonNode node) {
+  public static String placeholderName(JsonNode node) {
     if (!node.isTextual()) {
       return null;
     }
@@ -27,7 +27,7 @@ final class Bindings {
   }
 
   /** Binds a name, or checks it against its earlier value; returns what is wrong, or null. */
-  String bind(String name, String value) {
+  public String bind(String name, String value) {
     String earlier = values.get(name);
     if (earlier != null) {
       return earlier.equals(value) ? null
@@ -44,15 +44,27 @@ final class Bindings {
     return null;
   }
 
-  String get(String name) {
+  public String get(String name) {
     return values.get(name);
+  }
+
+  /** A copy to try a comparison on; {@link #adopt} keeps what it bound. */
+  public Bindings copy() {
+    Bindings copy = new Bindings();
+    copy.values.putAll(values);
+    return copy;
+  }
+
+  /** Takes over what a copy bound. */
+  public void adopt(Bindings trial) {
+    values.putAll(trial.values);
   }
 
   /**
    * A client frame's template (JSON text with {@code ${NAME}} inside string literals) with every placeholder
    * replaced by its bound value, escaped for JSON; an unbound name is a broken recording.
    */
-  String substitute(String template) {
+  public String substitute(String template) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

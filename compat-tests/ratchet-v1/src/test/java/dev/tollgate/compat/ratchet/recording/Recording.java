@@ -1,4 +1,4 @@
-package dev.tollgate.compat.ratchet;
+package dev.tollgate.compat.ratchet.recording;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,21 +19,21 @@ import java.util.stream.Stream;
 /**
  * One scenario recorded against a reference server, as read from a file in the format of
  * {@code ../shared/compat/ratchet-v1/index.json}: the connections, every frame in observed order and the random
- * values to bind. Immutable; {@link DeliberateDifferences} derives the scenario Tollgate must play instead with
- * {@link #withConnections} and {@link #withFrames}.
+ * values to bind. Immutable; the deliberate differences derive the scenario Tollgate must play instead with
+ * {@link #withConnections}, {@link #withFrames} and {@link #withVariables}.
  *
  * @param modeByPort which recorded server ("strict" or "lenient") listened on which port, from the server log's keys
  */
-record Recording(String name, String description, String serverMode, Map<Integer, String> modeByPort,
+public record Recording(String name, String description, String serverMode, Map<Integer, String> modeByPort,
     List<Connection> connections, List<Frame> frames, List<Variable> variables, String notes) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Who sent a frame: the client ("out"), the server ("in"), or nobody (a recorder's "note"). */
-  enum Direction { OUT, IN, NOTE }
+  public enum Direction { OUT, IN, NOTE }
 
   /** The recorded frame types, as in the format's {@code frame.type}. */
-  enum Kind {
+  public enum Kind {
     TEXT, BINARY, PING, PONG, CLOSE, RAW, HTTP_RESPONSE, CLIENT_ERROR, CLIENT_CALLBACK;
 
     static Kind parse(String type) {
@@ -51,21 +51,30 @@ record Recording(String name, String description, String serverMode, Map<Integer
    * @param offer the subprotocols the client offered, null when it sent no Sec-WebSocket-Protocol header
    * @param handshake the upgrade answer, null for raw TCP connections (their answer is a {@code raw} frame)
    */
-  record Connection(int index, String label, URI url, boolean rawTcp, List<String> offer, Handshake handshake,
+  public record Connection(int index, String label, URI url, boolean rawTcp, List<String> offer, Handshake handshake,
       String sessionVar) {
-    int port() {
+    public int port() {
       return url.getPort();
     }
 
-    Connection withHandshake(Handshake replacement) {
+    public Connection withHandshake(Handshake replacement) {
       return new Connection(index, label, url, rawTcp, offer, replacement, sessionVar);
+    }
+
+    /** The same request made by another connection. */
+    public Connection copy(int newIndex, URI newUrl, String newLabel, String newSessionVar) {
+      return new Connection(newIndex, newLabel, newUrl, rawTcp, offer, handshake, newSessionVar);
+    }
+
+    public Connection withSessionVar(String replacement) {
+      return new Connection(index, label, url, rawTcp, offer, handshake, replacement);
     }
   }
 
   /** An HTTP answer to an upgrade request: status and headers in wire order. */
-  record Handshake(int status, List<Map.Entry<String, String>> headers) {
+  public record Handshake(int status, List<Map.Entry<String, String>> headers) {
     /** The first value of a header, case-insensitively by name; null when absent. */
-    String header(String name) {
+    public String header(String name) {
       return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
           .findFirst().orElse(null);
     }
@@ -74,46 +83,146 @@ record Recording(String name, String description, String serverMode, Map<Integer
   /**
    * One frame. Only the fields its kind uses are set.
    *
-   * @param data the payload as text (for {@code raw} frames the HTTP text), null when it was not valid UTF-8
+   * @param seq the recorded order; {@link #ADDED} for a frame a deliberate difference adds
+   * @param data the payload as text (for {@code raw} frames the HTTP text), null when it was not valid UTF-8 or the
+   *     recording kept only its length and SHA-256 and it could not be rebuilt
    * @param bytes the payload when the recording gives it as hex ({@code data_hex}), else null
    * @param template {@code data} with session ids replaced by {@code ${SESSION_n}}, null when it holds none
    * @param fragments how many WebSocket fragments a client message was sent in (1 when not recorded)
    * @param closeCode the close code; 1005 and null both mean "no status in the frame", 1006 "TCP closed bare"
    * @param afterHead for a {@code raw} answer, the frames that followed the HTTP head
-   * @param truncatedSha256 for a payload the recording left out (over 4096 characters), its SHA-256 in hex
+   * @param large for a payload the recording kept as length and SHA-256 ({@code data_truncated}), what it kept
+   * @param mayTrail a server frame that may arrive after the server frames recorded after it on its connection (but
+   *     before the connection's close): set only by a deliberate difference that says why
    */
-  record Frame(int seq, long tMs, Integer conn, Direction dir, Kind kind, String data, byte[] bytes,
+  public record Frame(int seq, long tMs, Integer conn, Direction dir, Kind kind, String data, byte[] bytes,
       String template, int fragments, Integer closeCode, String closeReason, Integer status, List<WsFrame> afterHead,
-      String truncatedSha256, String note) {
+      LargePayload large, String note, boolean mayTrail) {
+
+    /** The {@link #seq} of a frame that a deliberate difference adds; failures name it by its note. */
+    public static final int ADDED = -1;
+
+    /** An added text frame; {@code ${NAME}} in it is a placeholder (see {@link Bindings}). */
+    public static Frame text(Direction dir, int conn, long tMs, String data, String note) {
+      return new Frame(ADDED, tMs, conn, dir, Kind.TEXT, data, null, data.contains("${") ? data : null, 1, null, null,
+          null, null, null, note, false);
+    }
+
+    /** An added close frame with a status and no reason. */
+    public static Frame close(Direction dir, int conn, long tMs, int code, String note) {
+      return new Frame(ADDED, tMs, conn, dir, Kind.CLOSE, null, null, null, 1, code, "", null, null, null, note, false);
+    }
+
+    /** An added raw frame: a request the client writes, or the answer's HTTP head and the frames after it. */
+    public static Frame raw(Direction dir, int conn, long tMs, String data, List<WsFrame> afterHead, String note) {
+      return new Frame(ADDED, tMs, conn, dir, Kind.RAW, data, null, null, 1, null, null, null, afterHead, null, note,
+          false);
+    }
+
+    /** An added refusal of a WebSocket upgrade, as a WebSocket client library reports it. */
+    public static Frame httpResponse(int conn, long tMs, int status, String note) {
+      return new Frame(ADDED, tMs, conn, Direction.IN, Kind.HTTP_RESPONSE, "", null, null, 1, null, null, status, null,
+          null, note, false);
+    }
+
+    /** This frame with another text (a template when it holds placeholders); what the recording kept of it goes. */
+    public Frame withText(String text, String why) {
+      return new Frame(seq, tMs, conn, dir, kind, text, null, text.contains("${") ? text : null, fragments, closeCode,
+          closeReason, status, afterHead, null, why, mayTrail);
+    }
+
+    public Frame withConn(int replacement) {
+      return new Frame(seq, tMs, replacement, dir, kind, data, bytes, template, fragments, closeCode, closeReason,
+          status, afterHead, large, note, mayTrail);
+    }
+
+    public Frame withTime(long replacement) {
+      return new Frame(seq, replacement, conn, dir, kind, data, bytes, template, fragments, closeCode, closeReason,
+          status, afterHead, large, note, mayTrail);
+    }
+
+    public Frame withNote(String replacement) {
+      return new Frame(seq, tMs, conn, dir, kind, data, bytes, template, fragments, closeCode, closeReason, status,
+          afterHead, large, replacement, mayTrail);
+    }
+
+    public Frame withAfterHead(List<WsFrame> replacement) {
+      return new Frame(seq, tMs, conn, dir, kind, data, bytes, template, fragments, closeCode, closeReason, status,
+          replacement, large, note, mayTrail);
+    }
+
+    /** This server frame, allowed to trail the server frames recorded after it; {@code why} names the difference. */
+    public Frame trailing(String why) {
+      return new Frame(seq, tMs, conn, dir, kind, data, bytes, template, fragments, closeCode, closeReason, status,
+          afterHead, large, note == null ? why : note + "; " + why, true);
+    }
+
+    /** Whether this frame is on connection {@code index}. */
+    public boolean on(int index) {
+      return conn != null && conn == index;
+    }
+
+    /** The text to compare or send: the template when there is one, else the data; null for other payloads. */
+    public String text() {
+      return template != null ? template : data;
+    }
 
     /** What the frame says in the report and in failures. */
-    String describe() {
+    public String describe() {
       String what = kind == Kind.CLOSE ? "close " + closeCode + (closeReason == null || closeReason.isEmpty()
           ? "" : " \"" + closeReason + "\"")
-          : data != null ? data : bytes != null ? "hex " + HexFormat.of().formatHex(bytes) : "";
-      return (seq >= 0 ? "seq " + seq : "an added frame") + " conn " + conn + " " + dir.name().toLowerCase(Locale.ROOT) + " "
-          + kind.name().toLowerCase(Locale.ROOT) + " " + what + (note == null ? "" : " [" + note + "]");
+          : data != null && large != null ? large.describe()
+          : data != null ? data : bytes != null ? "hex " + HexFormat.of().formatHex(bytes)
+          : large != null ? large.describe() : "";
+      return (seq >= 0 ? "seq " + seq : "an added frame") + " conn " + conn + " " + dir.name().toLowerCase(Locale.ROOT)
+          + " " + kind.name().toLowerCase(Locale.ROOT) + " " + what + (mayTrail ? " (may trail)" : "")
+          + (note == null ? "" : " [" + note + "]");
     }
   }
 
   /** A WebSocket frame decoded from raw captured bytes. */
-  record WsFrame(boolean fin, int opcode, String text) {}
+  public record WsFrame(boolean fin, int opcode, String text) {}
 
   /** A random value to bind when replaying, e.g. a session id taken from a WELCOME. */
-  record Variable(String name, int conn, String value) {}
+  public record Variable(String name, int conn, String value) {
+    public Variable withConn(int replacement) {
+      return new Variable(name, replacement, value);
+    }
+  }
 
-  Recording withConnections(List<Connection> replacement) {
+  public Recording withConnections(List<Connection> replacement) {
     return new Recording(name, description, serverMode, modeByPort, List.copyOf(replacement), frames, variables,
         notes);
   }
 
-  Recording withFrames(List<Frame> replacement) {
+  public Recording withFrames(List<Frame> replacement) {
     return new Recording(name, description, serverMode, modeByPort, connections, List.copyOf(replacement),
         variables, notes);
   }
 
+  public Recording withVariables(List<Variable> replacement) {
+    return new Recording(name, description, serverMode, modeByPort, connections, frames, List.copyOf(replacement),
+        notes);
+  }
+
+  /**
+   * Why this recording cannot be replayed, or null when it can: a client frame the recording kept as length and
+   * SHA-256 only cannot be sent unless it could be rebuilt (see {@link LargePayload#rebuild()}).
+   */
+  public String whyNotReplayable() {
+    List<String> why = new ArrayList<>();
+    for (Frame f : frames) {
+      if (f.dir() == Direction.OUT && f.large() != null && f.data() == null) {
+        why.add(f.describe() + ": the recording kept it as length and SHA-256 only, and neither its head and tail"
+            + " nor a repetition of what they show give that SHA-256, so it cannot be sent (record it whole, as data"
+            + " or data_hex)");
+      }
+    }
+    return why.isEmpty() ? null : String.join("; ", why);
+  }
+
   /** The recorded server mode ("strict" or "lenient") of the server a connection went to. */
-  String modeOf(Connection c) {
+  public String modeOf(Connection c) {
     String mode = modeByPort.get(c.port());
     return mode != null ? mode : serverMode;
   }
@@ -122,7 +231,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
    * The subprotocols a connection offered, null when it sent no Sec-WebSocket-Protocol header; for a raw TCP
    * connection, read from the request it wrote.
    */
-  List<String> offerOf(Connection c) {
+  public List<String> offerOf(Connection c) {
     if (!c.rawTcp()) {
       return c.offer();
     }
@@ -141,7 +250,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
   }
 
   /** The variable bound from a connection's WELCOME, or null when the recording names none. */
-  String sessionVariable(int conn) {
+  public String sessionVariable(int conn) {
     for (Variable v : variables) {
       if (v.conn() == conn && v.name().startsWith("SESSION_")) {
         return v.name();
@@ -151,7 +260,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
   }
 
   /** Every recording in a folder (index.json aside), by name. */
-  static List<Recording> loadAll(Path folder) {
+  public static List<Recording> loadAll(Path folder) {
     List<Recording> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
@@ -168,7 +277,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
     return all;
   }
 
-  static Recording load(Path file) {
+  public static Recording load(Path file) {
     JsonNode root;
     try {
       root = JSON.readTree(file.toFile());
@@ -182,7 +291,7 @@ record Recording(String name, String description, String serverMode, Map<Integer
     }
   }
 
-  static Recording parse(JsonNode root) {
+  public static Recording parse(JsonNode root) {
     int version = required(root, "format_version").asInt();
     if (version != 1) {
       throw new IllegalArgumentException("format_version " + version + ", this replayer reads 1");
@@ -266,12 +375,16 @@ record Recording(String name, String description, String serverMode, Map<Integer
       }
       afterHead = List.copyOf(afterHead);
     }
-    JsonNode truncated = f.get("data_truncated");
-    return new Frame(required(f, "seq").asInt(), f.path("t_ms").asLong(0), conn == null || conn.isNull() ? null : conn.asInt(),
-        dir, kind, f.hasNonNull("data") ? f.get("data").asText() : null, bytes, f.path("template").asText(null),
-        f.path("fragments").asInt(1), f.hasNonNull("close_code") ? f.get("close_code").asInt() : null,
-        f.path("close_reason").asText(null), f.hasNonNull("status") ? f.get("status").asInt() : null, afterHead,
-        truncated == null ? null : truncated.path("sha256").asText(null), f.path("note").asText(null));
+    LargePayload large = LargePayload.of(f);
+    String data = f.hasNonNull("data") && large == null ? f.get("data").asText() : null;
+    if (large != null && dir == Direction.OUT) {
+      data = large.rebuild(); // null when it cannot be: see whyNotReplayable
+    }
+    return new Frame(required(f, "seq").asInt(), f.path("t_ms").asLong(0),
+        conn == null || conn.isNull() ? null : conn.asInt(),
+        dir, kind, data, bytes, large == null ? f.path("template").asText(null) : null, f.path("fragments").asInt(1),
+        f.hasNonNull("close_code") ? f.get("close_code").asInt() : null, f.path("close_reason").asText(null),
+        f.hasNonNull("status") ? f.get("status").asInt() : null, afterHead, large, f.path("note").asText(null), false);
   }
 
   private static JsonNode required(JsonNode node, String field) {
