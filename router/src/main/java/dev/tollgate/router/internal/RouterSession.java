@@ -313,7 +313,7 @@ final class RouterSession {
     state = State.ESTABLISHED;
     router.counters().sessionsOpened.increment();
     if (connection instanceof WebSocketConnection ws) {
-      ws.joined();
+      ws.joined(joined);
     }
     Map<String, Object> details = new java.util.HashMap<>();
     details.put("roles", RouterRoles.ROLES);

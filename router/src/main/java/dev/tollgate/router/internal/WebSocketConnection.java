@@ -69,6 +69,8 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   private volatile String clientAddress;
   /** The peer, as the log names it; set when the connection opens. */
   private volatile String remoteText;
+  /** The largest message this peer may send now: by its identity once known (see {@link #joined}). */
+  private volatile int messageLimit;
 
   protected final Identity urlIdentity;
 
@@ -80,6 +82,7 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     this.endPoint = endPoint;
     this.queue = new OutboundQueue(router.config().outboundQueueBytes(), router.config().outboundQueueMessages());
     this.writer = router.writers().assign();
+    this.messageLimit = messageLimitFor(urlIdentity);
   }
 
   /** One whole inbound message; returns a future when the next may be read only after it completes, else null. */
@@ -212,8 +215,11 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
 
   /** The largest message this peer may send: a backend's limit is higher, since Oro's mass updates pass 1 MiB. */
   private int maxMessageSize() {
-    RouterSession s = session;
-    Identity who = s == null ? urlIdentity : s.identity() != null ? s.identity() : urlIdentity;
+    return messageLimit;
+  }
+
+  /** The limit for {@code who} (null: not joined yet); computed when the identity is known, not per frame. */
+  private int messageLimitFor(Identity who) {
     return who != null && who.authrole().equals(router.config().get("auth.anonymous-ticket-role"))
         ? router.config().backendMaxMessageSize() : router.config().maxMessageSize();
   }
@@ -225,7 +231,7 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
    */
   private void dropOversized(OversizedMessage dropped) {
     router.counters().oversizedMessages.increment();
-    boolean backend = maxMessageSize() != router.config().maxMessageSize();
+    boolean backend = messageLimit != router.config().maxMessageSize();
     String setting = backend ? "limits.backend-max-message-size" : "limits.max-message-size";
     RouterSession s = session;
     Identity who = s.identity();
@@ -311,8 +317,9 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
         who == null ? "" : ", authid " + who.authid() + ", role " + who.authrole(), by);
   }
 
-  /** The session joined a realm: the HELLO timer has done its work. */
-  void joined() {
+  /** The session joined a realm: the HELLO timer has done its work, and the identity sets the message limit. */
+  void joined(Identity who) {
+    messageLimit = messageLimitFor(who);
     Scheduler.Task timer = helloTimeout;
     if (timer != null) {
       timer.cancel();
