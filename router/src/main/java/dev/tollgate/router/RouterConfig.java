@@ -36,6 +36,9 @@ public final class RouterConfig {
               "A WebSocket PING goes to a connection silent for this long; 0 disables."),
           new Setting("session.idle-timeout", "120s",
               "A connection from which nothing (not even a PONG) arrives for this long is closed."),
+          new Setting("session.close-grace", "2s",
+              "How long a connection the router closes may take to finish the close handshake; then it is reset "
+                  + "(TCP RST), which frees what it still had to send. 0 resets at once."),
           new Setting("limits.max-message-size", "1048576", "Largest inbound message in bytes; larger closes with 1009."),
           new Setting("limits.max-subscriptions-per-session", "1000", "Subscriptions one session may hold."),
           new Setting("limits.max-registrations-per-session", "1000", "Registrations one session may hold."),
@@ -186,6 +189,10 @@ public final class RouterConfig {
     return duration("session.idle-timeout");
   }
 
+  public Duration closeGrace() {
+    return duration("session.close-grace");
+  }
+
   public int maxMessageSize() {
     return integer("limits.max-message-size");
   }
@@ -296,6 +303,7 @@ public final class RouterConfig {
             }
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
+              "session.close-grace",
               "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.failure-block",
               "keepalive.interval" -> {
             if (duration(key).isNegative()) {
