@@ -26,6 +26,9 @@ public final class RouterConfig {
           new Setting("server.accept-queue", "16384", "Listen backlog, so that a burst of connections is not refused."),
           new Setting("server.writer-threads", "0",
               "Threads that write to the connections, each serving its share in turn; 0 means half the cores, at least one."),
+          new Setting("server.socket-send-buffer", "262144",
+              "SO_SNDBUF of each connection in bytes (Linux reserves twice this): what the kernel holds for one receiver "
+                  + "past limits.outbound-queue-bytes; 0 leaves it to the kernel, which grows it to net.ipv4.tcp_wmem's maximum."),
           new Setting("server.shutdown-grace", "2s",
               "How long a shutdown waits for sessions to answer GOODBYE before closing them."),
           new Setting("realms", "realm1", "Comma-separated realms that exist; a HELLO for another is refused."),
@@ -153,6 +156,11 @@ public final class RouterConfig {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
+  /** SO_SNDBUF for each accepted connection, or 0 to leave it to the kernel. */
+  public int socketSendBuffer() {
+    return integer("server.socket-send-buffer");
+  }
+
   public Duration shutdownGrace() {
     return duration("server.shutdown-grace");
   }
@@ -276,6 +284,7 @@ public final class RouterConfig {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
+          case "server.socket-send-buffer" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "server.accept-queue", "limits.max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
