@@ -145,6 +145,15 @@ final class TollgateEndPoint extends SocketChannelEndPoint {
     getScheduler().schedule(this::resetConnection, grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Sends a FIN after what is already written, with no WebSocket close frame, and resets the connection if the peer
+   * has not closed its side within {@code grace}: a peer that reads gets everything, one that does not holds nothing.
+   */
+  void shutdownOutputThenReset(Duration grace) {
+    shutdownOutput();
+    resetConnectionUnlessClosedWithin(grace);
+  }
+
   /** From now on, writes are held back (the 101 response). */
   synchronized void hold() {
     mode = Mode.HOLD;

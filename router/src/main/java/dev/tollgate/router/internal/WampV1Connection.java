@@ -180,7 +180,7 @@ final class WampV1Connection extends WebSocketConnection {
       return error(e);
     } else if (message instanceof Goodbye) {
       // Router shutdown, or the user was removed: AutobahnJS 0.8 reconnects only after an unclean close.
-      abort();
+      closeWithoutHandshake();
     }
     return null; // UNSUBSCRIBED, PUBLISHED and the rest have no v1 counterpart
   }

@@ -301,11 +301,23 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return "?";
   }
 
-  /** Closes at once, after the session's state is gone, without waiting for queued frames; for shutdown. */
+  /**
+   * Resets the connection at once, after the session's state is gone, without waiting for queued frames: for
+   * shutdown, whose peers have had {@code server.shutdown-grace} to answer GOODBYE.
+   */
   void abort() {
-    CoreSession s = ws;
-    if (s != null) {
-      s.abort();
+    endPoint.resetConnection();
+  }
+
+  /**
+   * Ends the connection without a close handshake, as WAMP v1 wants (AutobahnJS 0.8 reconnects only after an unclean
+   * close): what the socket holds still goes, then a FIN, and a peer that has not closed within
+   * {@code session.close-grace} is reset.
+   */
+  protected void closeWithoutHandshake() {
+    if (closed.compareAndSet(false, true)) {
+      queue.clear();
+      endPoint.shutdownOutputThenReset(router.config().closeGrace());
     }
   }
 
