@@ -53,7 +53,7 @@ public final class Router implements AutoCloseable {
     this.server = new Server(threads);
     this.core = new RouterCore(config, server.getScheduler(), security);
 
-    this.connector = new TollgateConnector(server, config.tcpKeepalive());
+    this.connector = new TollgateConnector(server, config.tcpKeepalive(), config.socketSendBuffer());
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
     http.setSendServerVersion(false);
     // Oro's PHP publisher (up to 5.0) sends an absolute-form request line whose authority need not match Host.

@@ -31,6 +31,9 @@ public final class RouterConfig {
               "TCP keep-alive on every connection: probes start after this much silence, then every 10 s, and 6 unanswered probes end it; finds dead peers of connections that are never closed for silence (those that only publish). 0 disables."),
           new Setting("server.trusted-proxies", "127.0.0.1,::1",
               "Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For / Forwarded header names the client; from any other address the header is ignored."),
+          new Setting("server.socket-send-buffer", "262144",
+              "SO_SNDBUF of each connection in bytes (Linux reserves twice this): what the kernel holds for one receiver "
+                  + "past limits.outbound-queue-bytes; 0 leaves it to the kernel, which grows it to net.ipv4.tcp_wmem's maximum."),
           new Setting("server.shutdown-grace", "2s",
               "How long a shutdown waits for sessions to answer GOODBYE before closing them."),
           new Setting("realms", "realm1", "Comma-separated realms that exist; a HELLO for another is refused."),
@@ -41,6 +44,9 @@ public final class RouterConfig {
               "A WebSocket PING goes to a receiving connection (one holding a subscription, a registration or a call) silent for this long; 0 disables."),
           new Setting("session.idle-timeout", "120s",
               "A receiving connection from which nothing (not even a PONG) arrives for this long is closed; a connection that only publishes is never closed for silence (see server.tcp-keepalive)."),
+          new Setting("session.close-grace", "2s",
+              "How long a connection the router closes may take to finish the close handshake; then it is reset "
+                  + "(TCP RST), which frees what it still had to send. 0 resets at once."),
           new Setting("limits.max-message-size", "1048576",
               "Largest inbound message in bytes; a larger one is dropped (not the connection), logged, and answered with ERROR wamp.error.payload_size_exceeded where the protocol has an answer."),
           new Setting("limits.backend-max-message-size", "16777216",
@@ -186,6 +192,11 @@ public final class RouterConfig {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
+  /** SO_SNDBUF for each accepted connection, or 0 to leave it to the kernel. */
+  public int socketSendBuffer() {
+    return integer("server.socket-send-buffer");
+  }
+
   public Duration shutdownGrace() {
     return duration("server.shutdown-grace");
   }
@@ -220,6 +231,10 @@ public final class RouterConfig {
 
   public Duration idleTimeout() {
     return duration("session.idle-timeout");
+  }
+
+  public Duration closeGrace() {
+    return duration("session.close-grace");
   }
 
   public int maxMessageSize() {
@@ -318,6 +333,7 @@ public final class RouterConfig {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
+          case "server.socket-send-buffer" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "auth.throttle-queue" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
@@ -353,7 +369,8 @@ public final class RouterConfig {
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
               "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.throttle-interval",
-              "keepalive.interval", "server.tcp-keepalive", "auth.backend-reconnect-grace" -> {
+              "keepalive.interval", "server.tcp-keepalive", "auth.backend-reconnect-grace",
+              "session.close-grace" -> {
             if (duration(key).isNegative()) {
               throw new IllegalArgumentException("must not be negative");
             }

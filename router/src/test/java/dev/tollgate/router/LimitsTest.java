@@ -4,9 +4,11 @@ import static dev.tollgate.router.TestClient.assertError;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
+import dev.tollgate.protocol.Hello;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -16,6 +18,7 @@ import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.Subscribe;
 import dev.tollgate.protocol.Subscribed;
 import dev.tollgate.protocol.WampErrors;
+import dev.tollgate.protocol.Welcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,8 +110,71 @@ class LimitsTest {
   }
 
   @Test
+  void aSubscriberThatNeverReadsIsResetSoItsKernelBufferIsFreedAndItSeesTheEnd() throws Exception {
+    assumeTrue(KernelSockets.available(), "needs Linux's /proc/net/tcp to see the router's side of the socket");
+    try (Router router = TestRouters.start(Map.of(
+            "limits.outbound-queue-bytes", String.valueOf(256 * 1024), "limits.outbound-queue-messages", "100000"));
+        RawWebSocket stuck = RawWebSocket.connect(router.port(), "wamp.2.json", 8 * 1024);
+        TestClient fast = TestClient.connect(router, Serializer.JSON);
+        TestClient pub = TestClient.connect(router, Serializer.JSON)) {
+      stuck.send(new Hello("realm1", Map.of("roles", TestClient.ROLES)));
+      stuck.expect(Welcome.class);
+      stuck.send(new Subscribe(1, Map.of(), "com.example.firehose"));
+      stuck.expect(Subscribed.class); // the last thing it reads until it is cut off
+      fast.join("realm1");
+      fast.send(new Subscribe(1, Map.of(), "com.example.firehose"));
+      fast.expect(Subscribed.class);
+      pub.join("realm1");
+
+      int sendBuffer = router.config().socketSendBuffer();
+      String chunk = "y".repeat(4096);
+      long published = 0;
+      long mostQueuedInKernel = 0;
+      // At most 16 MB, far past the 256 KB bound plus what the kernel takes, so a router that never cuts it off fails.
+      for (int batch = 0; batch < 200 && router.metrics().slowConsumerDisconnects() == 0; batch++) {
+        for (int i = 0; i < 20; i++) {
+          pub.send(new Publish(++published, Map.of(), "com.example.firehose", Payload.of(List.of(published, chunk))));
+        }
+        for (int i = 0; i < 20; i++) {
+          fast.expect(Event.class);
+        }
+        for (KernelSockets.Entry e : KernelSockets.between(router.port(), stuck.localPort())) {
+          mostQueuedInKernel = Math.max(mostQueuedInKernel, e.sendQueue());
+        }
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().slowConsumerDisconnects() == 1);
+      assertTrue(mostQueuedInKernel > 0, "the router's socket to the stuck reader never held unsent bytes: the test "
+          + "proves nothing");
+      // Linux doubles SO_SNDBUF for its bookkeeping and may take one more segment of up to 64 KiB past it.
+      assertTrue(mostQueuedInKernel <= 2L * sendBuffer + 64 * 1024, "the kernel held " + mostQueuedInKernel
+          + " bytes for one connection, more than server.socket-send-buffer=" + sendBuffer + " allows");
+
+      // Others are served while the cut-off connection waits out its grace.
+      pub.send(new Publish(++published, Map.of(), "com.example.firehose", Payload.of(List.of(published))));
+      assertEquals(published, ((Number) fast.expect(Event.class).payload().args().get(0)).longValue());
+
+      // The router's socket goes with everything it held, before the stuck client does anything at all: a graceful
+      // close would leave it in FIN-WAIT-1 holding its send queue for as long as the client does not read.
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        for (KernelSockets.Entry e : KernelSockets.between(router.port(), stuck.localPort())) {
+          assertTrue(e.sendQueue() == 0 && !e.state().equals("FIN_WAIT1"), "the router's socket is still " + e);
+        }
+      });
+      await().atMost(Duration.ofSeconds(2)).until(() -> router.metrics().openConnections() == 2);
+
+      // The client learns: once it reads, what had arrived comes out and then the end, not a wait for more.
+      assertTrue(stuck.readsToTheEnd(Duration.ofSeconds(5)), "the stuck client's connection did not end");
+
+      pub.send(new Publish(++published, Map.of(), "com.example.firehose", Payload.of(List.of(published))));
+      assertEquals(published, ((Number) fast.expect(Event.class).payload().args().get(0)).longValue());
+      fast.expectNothing(100);
+    }
+  }
+
+  @Test
   void aSubscriberThatSendsNothingNotEvenPongsIsClosedAfterTheIdleTimeout() {
-    try (Router router = TestRouters.start(Map.of("session.ping-interval", "100ms", "session.idle-timeout", "500ms"));
+    // The live subscriber must answer PINGs within the idle timeout even on a loaded machine: a second is ample.
+    try (Router router = TestRouters.start(Map.of("session.ping-interval", "200ms", "session.idle-timeout", "1s"));
         TestClient silent = TestClient.connectNotReading(router, Serializer.JSON);
         TestClient alive = TestClient.connect(router, Serializer.JSON)) {
       silent.join("realm1");

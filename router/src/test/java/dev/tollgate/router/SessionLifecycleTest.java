@@ -190,6 +190,17 @@ class SessionLifecycleTest {
   }
 
   @Test
+  void aPeerThatNeverAnswersTheRoutersCloseIsResetAfterTheCloseGrace() throws Exception {
+    try (Router quick = TestRouters.start(Map.of("session.hello-timeout", "200ms"));
+        RawWebSocket mute = RawWebSocket.connect(quick.port(), "wamp.2.json", 8 * 1024)) {
+      // It sends no HELLO and reads nothing, so it never answers the close that follows the ABORT; without the reset
+      // (after session.close-grace, 2 s) the connection would stay until Jetty's idle timeout, 300 s by default.
+      await().atMost(Duration.ofSeconds(4)).until(() -> quick.metrics().openConnections() == 0);
+      assertTrue(mute.readsToTheEnd(Duration.ofSeconds(2)), "the peer's connection did not end");
+    }
+  }
+
+  @Test
   void shutdownSaysGoodbyeToEverySessionAndClosesOnTheirAnswer() {
     Router doomed = TestRouters.start(Map.of("server.shutdown-grace", "5s"));
     try (TestClient a = TestClient.connect(doomed, Serializer.JSON);

@@ -3,6 +3,7 @@ package dev.tollgate.router;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
@@ -271,4 +272,40 @@ class WampV1Test {
       await().atMost(Duration.ofSeconds(5)).until(() -> !closer.isAlive());
     }
   }
+
+  @Test
+  void aV1PeerThatDoesNotReadIsResetOnceTheCloseGraceHasPassed() throws Exception {
+    assumeTrue(KernelSockets.available(), "needs Linux's /proc/net/tcp to see the router's side of the socket");
+    Router doomed = TestRouters.start(Map.of("server.shutdown-grace", "5s", "session.close-grace", "500ms"));
+    try (RawWebSocket stuck = RawWebSocket.connect(doomed.port(), "wamp", 8 * 1024)) {
+      assertTrue(stuck.readText().startsWith("[0,"), "expected WELCOME");
+      stuck.sendText("[5,\"com.example.news\"]");
+      long queued = 0;
+      try (TestClient pub = TestClient.connect(doomed, Serializer.JSON)) {
+        pub.join("realm1");
+        String chunk = "z".repeat(4096);
+        for (int i = 0; i < 2_000 && queued < 64 * 1024; i++) {
+          pub.send(new Publish(i + 1, Map.of(), "com.example.news", Payload.of(List.of(chunk))));
+          for (KernelSockets.Entry e : KernelSockets.between(doomed.port(), stuck.localPort())) {
+            queued = Math.max(queued, e.sendQueue());
+          }
+        }
+      }
+      assertTrue(queued >= 64 * 1024, "the router's socket to the peer never held much to send: the test proves nothing");
+
+      // Shutdown ends a v1 session without a close handshake: a FIN, which waits behind the unread bytes, so the
+      // socket would sit in FIN-WAIT-1 holding them; after session.close-grace it is reset.
+      Thread closer = new Thread(doomed::close);
+      closer.start();
+      await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        for (KernelSockets.Entry e : KernelSockets.between(doomed.port(), stuck.localPort())) {
+          assertTrue(e.sendQueue() == 0 && !e.state().equals("FIN_WAIT1"), "the router's socket is still " + e);
+        }
+      });
+      assertTrue(stuck.readsToTheEnd(Duration.ofSeconds(2)), "the peer's connection did not end");
+      // Gone, it no longer holds the shutdown for the rest of server.shutdown-grace.
+      await().atMost(Duration.ofSeconds(2)).until(() -> !closer.isAlive());
+    }
+  }
+
 }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The bound is a contract: a frame that would pass {@code maxBytes} or {@code maxMessages} is refused, and the
  * caller disconnects the receiver as a slow consumer. Bytes count from the moment a frame is offered until its write
- * completes, so frames already handed to the socket but not yet written still count.
+ * completes, so frames already handed to the socket but not yet written still count. What the socket has taken is
+ * beyond this queue: the kernel's send buffer, fixed by {@code server.socket-send-buffer} (see
+ * {@link TollgateConnector}; Linux keeps twice the setting), so one receiver holds at most {@code maxBytes} plus that.
  */
 final class OutboundQueue {
   /** A marker queued after the last frame: close the transport once everything before it is written. */

@@ -1,9 +1,11 @@
 package dev.tollgate.router.internal;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.EndPoint;
@@ -14,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Jetty's socket end point with two additions.
+ * Jetty's socket end point with three additions.
  *
  * <p><b>Two writers, one at a time.</b> Tollgate writes its data frames to the end point itself, many frames in one
  * write (see {@code WebSocketConnection}), while Jetty's WebSocket session writes control frames (close,
@@ -27,6 +29,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * fail. Jetty writes the 101 before the WebSocket session opens, so the negotiator calls {@link #hold} for a v1
  * upgrade, the v1 connection calls {@link #releaseWithNextWrite} when it opens, and its first frame's write carries
  * the held 101 in front of it. A deadline writes the held bytes alone if no frame comes.
+ *
+ * <p><b>Reset.</b> A plain close sends a FIN after whatever the kernel still holds for the peer; a peer that does not
+ * read keeps that socket in FIN-WAIT-1, its send queue (up to twice SO_SNDBUF) held, for as long as it stays silent,
+ * and it never learns that it was cut off. {@link #resetConnection} closes with SO_LINGER 0 instead: the kernel drops
+ * the queue and sends RST, so the memory returns at once and the peer's next read or write fails.
  */
 final class TollgateEndPoint extends SocketChannelEndPoint {
   private static final long DEADLINE_MS = 1_000;
@@ -113,6 +120,38 @@ final class TollgateEndPoint extends SocketChannelEndPoint {
     public InvocationType getInvocationType() {
       return callback.getInvocationType();
     }
+  }
+
+  /**
+   * Ends the connection at once with a TCP reset, dropping what the kernel still holds to send; a no-op once closed.
+   * A write in progress fails, and the connection's close callbacks run as for any close.
+   */
+  void resetConnection() {
+    if (!isOpen()) {
+      return;
+    }
+    try {
+      // With linger 0 the JDK closes a registered channel without shutting its output down first (which would send a
+      // FIN), and close(2) with linger 0 aborts the connection with a RST, whatever its state.
+      getChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException closedMeanwhile) {
+      // then there is nothing left to reset
+    }
+    close();
+  }
+
+  /** Resets the connection unless it has closed by itself within {@code grace}. */
+  void resetConnectionUnlessClosedWithin(Duration grace) {
+    getScheduler().schedule(this::resetConnection, grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sends a FIN after what is already written, with no WebSocket close frame, and resets the connection if the peer
+   * has not closed its side within {@code grace}: a peer that reads gets everything, one that does not holds nothing.
+   */
+  void shutdownOutputThenReset(Duration grace) {
+    shutdownOutput();
+    resetConnectionUnlessClosedWithin(grace);
   }
 
   /** From now on, writes are held back (the 101 response). */

@@ -192,7 +192,7 @@ final class WampV1Connection extends WebSocketConnection {
       return error(e);
     } else if (message instanceof Goodbye goodbye) {
       // Router shutdown, or the user was removed: AutobahnJS 0.8 reconnects only after an unclean close.
-      abort(goodbye.reason() + " (a v1 connection is dropped instead: AutobahnJS 0.8 reconnects only after an unclean close)");
+      closeWithoutHandshake(goodbye.reason() + " (a v1 connection ends without a close handshake: AutobahnJS 0.8 reconnects only after an unclean close)");
     }
     return null; // UNSUBSCRIBED, PUBLISHED and the rest have no v1 counterpart
   }

@@ -40,8 +40,6 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
    * 4 KB fan-out three times slower.
    */
   private static final long MAX_BYTES_PER_WRITE = 64 * 1024;
-  /** How long a connection closed as a slow consumer may take to go before it is aborted. */
-  private static final long SLOW_CONSUMER_ABORT_MS = 5_000;
 
   protected final RouterCore router;
   private final WireFormat format;
@@ -432,14 +430,29 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return "?";
   }
 
-    /** Closes at once, without waiting for queued frames or a close handshake, saying why in the log. */
+  /**
+   * Resets the connection at once, after the session's state is gone, without waiting for queued frames: for
+   * shutdown, whose peers have had {@code server.shutdown-grace} to answer GOODBYE. The log line says why.
+   */
   void abort(String why) {
     if (closeCause == null) {
-      closeCause = "aborted: " + why;
+      closeCause = "reset: " + why;
     }
-    CoreSession s = ws;
-    if (s != null) {
-      s.abort();
+    endPoint.resetConnection();
+  }
+
+  /**
+   * Ends the connection without a close handshake, as WAMP v1 wants (AutobahnJS 0.8 reconnects only after an unclean
+   * close): what the socket holds still goes, then a FIN, and a peer that has not closed within
+   * {@code session.close-grace} is reset.
+   */
+  protected void closeWithoutHandshake(String why) {
+    if (closed.compareAndSet(false, true)) {
+      if (closeCause == null) {
+        closeCause = why;
+      }
+      queue.clear();
+      endPoint.shutdownOutputThenReset(router.config().closeGrace());
     }
   }
 
@@ -465,10 +478,13 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     LOG.info("disconnecting {} (session {}): {}", remote(), session.id(), reason);
     closeCause = "1008 " + reason;
     queue.clear();
-    CoreSession s = ws;
-    s.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
-    // The close frame may sit behind writes the peer never reads; do not wait for it forever.
-    router.scheduler().schedule(s::abort, SLOW_CONSUMER_ABORT_MS, TimeUnit.MILLISECONDS);
+    // RFC 6455 7.1.7: "the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4) before
+    // proceeding to _Close the WebSocket Connection_". The frame waits for the write in progress, which a peer that
+    // does not read never lets finish; so after the grace the connection is reset, which frees what the kernel holds
+    // for it and tells the peer, where a FIN would wait behind the unread bytes. RFC 6455 7.1.1: "An endpoint MAY close
+    // the connection via any means available when necessary, such as when under attack."
+    ws.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
+    endPoint.resetConnectionUnlessClosedWithin(router.config().closeGrace());
     session.transportClosed();
   }
 
@@ -574,6 +590,9 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
       done = true;
       closed.set(true);
       ws.close(close.code(), close.reason(), Callback.NOOP);
+      // A peer that neither reads nor answers the close would keep the connection, and what the kernel holds for it,
+      // until Jetty's idle timeout.
+      endPoint.resetConnectionUnlessClosedWithin(router.config().closeGrace());
     }
 
     @Override
