@@ -55,12 +55,18 @@ class ReconnectTest {
     List<Values> events = new CopyOnWriteArrayList<>();
     backend.subscribe("com.example.restart", events::add).join();
     backend.register("com.example.echo", call -> call.args().get(0)).join();
-    Registration blocking = backend.register("com.example.never", call -> new CompletableFuture<>()).join();
+    java.util.concurrent.CountDownLatch invoked = new java.util.concurrent.CountDownLatch(1);
+    Registration blocking = backend.register("com.example.never", call -> {
+      invoked.countDown();
+      return new CompletableFuture<>();
+    }).join();
     CompletableFuture<Values> inFlight = caller.call("com.example.never");
+    // The call is in flight once the callee has it; closing sooner could find the callee gone and the call refused.
+    assertTrue(invoked.await(5, java.util.concurrent.TimeUnit.SECONDS), "the callee was never invoked");
 
     first.close();
     CompletionException lost = assertThrows(CompletionException.class, inFlight::join);
-    assertInstanceOf(ConnectionLostException.class, lost.getCause(), "a call in flight fails clearly");
+    assertInstanceOf(ConnectionLostException.class, lost.getCause(), "a call in flight fails clearly: " + lost.getCause());
 
     try (Router second = start(port, db)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> backend.state() == WampClient.State.CONNECTED

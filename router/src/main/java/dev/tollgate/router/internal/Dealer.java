@@ -188,7 +188,7 @@ final class Dealer {
     if (pending == null) {
       return; // canceled, or its caller left: the spec has the late answer dropped
     }
-    if (pending.caller().callsInFlight.remove(pending.callRequestId(), pending)) {
+    if (pending.caller().callsInFlight.remove(pending.callRequestId(), pending) && !pending.caller().isGone()) {
       pending.caller().connection().send(new Result(pending.callRequestId(), Map.of(), yield.payload()));
     }
   }
@@ -198,7 +198,7 @@ final class Dealer {
     if (pending == null) {
       return;
     }
-    if (pending.caller().callsInFlight.remove(pending.callRequestId(), pending)) {
+    if (pending.caller().callsInFlight.remove(pending.callRequestId(), pending) && !pending.caller().isGone()) {
       pending.caller().connection().send(new ErrorMessage(
           MessageCodes.CALL, pending.callRequestId(), error.details(), error.error(), error.payload()));
     }
@@ -220,7 +220,7 @@ final class Dealer {
     }
     for (PendingCall pending : List.copyOf(session.invocationsInFlight.values())) {
       if (session.invocationsInFlight.remove(pending.invocationId(), pending)
-          && pending.caller().callsInFlight.remove(pending.callRequestId(), pending)) {
+          && pending.caller().callsInFlight.remove(pending.callRequestId(), pending) && !pending.caller().isGone()) {
         pending.caller().connection().send(canceled(pending, "the callee left before answering"));
       }
     }

@@ -117,9 +117,15 @@ final class RouterSession {
     return !subscriptions.isEmpty() || !registrations.isEmpty() || !callsInFlight.isEmpty();
   }
 
-  /** True once the session left its realm or lost its transport: no more deliveries. */
+  /**
+   * True once the session left its realm, lost its transport, or was sent the router's GOODBYE: no more deliveries.
+   * A peer that received GOODBYE is closing, and the spec's session statechart has it ignore everything but the
+   * GOODBYE exchange ("Received other / ignore"); a result or an error sent then would only be dropped or, worse,
+   * taken for the outcome of a call that the closing connection in fact lost.
+   */
   boolean isGone() {
-    return state == State.CLOSED || realm == null;
+    State s = state;
+    return s == State.CLOSED || s == State.CLOSING || realm == null;
   }
 
   /**
