@@ -1,7 +1,6 @@
 package dev.tollgate.router.internal;
 
 import dev.tollgate.protocol.WampMessage;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
@@ -55,12 +54,18 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
   protected volatile RouterSession session;
   private volatile long lastInboundNanos = System.nanoTime();
   private volatile Scheduler.Task helloTimeout;
-  /** Continuation frames of the message being received; only the inbound thread touches it. */
-  private ByteArrayOutputStream fragments;
-  /** Whether the message being received started with a binary frame; only the inbound thread touches it. */
-  private boolean fragmentsBinary;
-  /** The message being received is over the limit and being skipped; only the inbound thread touches these. */
-  private OversizedMessage oversized;
+  /** Whole messages from frames; only the inbound thread touches it. */
+  private final MessageAssembler assembler = new MessageAssembler(new MessageAssembler.Receiver() {
+    @Override
+    public CompletableFuture<?> message(ByteBuffer bytes, boolean binary) {
+      return closed.get() ? null : onMessage(bytes, binary);
+    }
+
+    @Override
+    public void skipped(byte[] head, long size, boolean binary) {
+      dropOversized(head, size, binary);
+    }
+  });
   /** Why the router closed this connection, for the log line when it has closed; null when the peer did. */
   private volatile String closeCause;
   /** The client's address, proxies resolved; set before the connection opens. */
@@ -120,8 +125,8 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     CompletableFuture<?> pending = null;
     try {
       pending = switch (frame.getOpCode()) {
-        case OpCode.TEXT, OpCode.BINARY -> onDataFrame(frame);
-        case OpCode.CONTINUATION -> onContinuation(frame);
+        case OpCode.TEXT, OpCode.BINARY -> assembler.first(frame, messageLimit);
+        case OpCode.CONTINUATION -> assembler.continuation(frame, messageLimit);
         case OpCode.PING -> pong(frame);
         case OpCode.CLOSE -> answerEmptyClose(frame);
         default -> null; // PONG only proves liveness
@@ -165,57 +170,6 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
     return null;
   }
 
-  /*
-   * Jetty hands over data frames in pieces of at most 64 KiB (auto-fragment; see WampNegotiator.customize), so a large
-   * message never sits whole in memory before its size is judged here.
-   */
-  private CompletableFuture<?> onDataFrame(Frame frame) {
-    fragmentsBinary = frame.getOpCode() == OpCode.BINARY;
-    if (frame.isFin() && frame.getPayloadLength() <= maxMessageSize()) {
-      return deliver(frame.getPayload());
-    }
-    fragments = new ByteArrayOutputStream(Math.max(1024, Math.min(frame.getPayloadLength() * 2, maxMessageSize())));
-    return append(frame);
-  }
-
-  private CompletableFuture<?> onContinuation(Frame frame) {
-    if (fragments == null && oversized == null) {
-      return null; // Jetty's parser already refuses a continuation without a start; nothing to assemble
-    }
-    return append(frame);
-  }
-
-  private CompletableFuture<?> append(Frame frame) {
-    ByteBuffer payload = frame.getPayload();
-    if (oversized != null) {
-      oversized.skipped(payload.remaining());
-    } else if (fragments.size() + payload.remaining() > maxMessageSize()) {
-      oversized = new OversizedMessage(fragments.toByteArray(), payload);
-      fragments = null;
-    } else {
-      byte[] chunk = new byte[payload.remaining()];
-      payload.duplicate().get(chunk);
-      fragments.write(chunk, 0, chunk.length);
-    }
-    if (!frame.isFin()) {
-      return null;
-    }
-    if (oversized != null) {
-      OversizedMessage dropped = oversized;
-      oversized = null;
-      dropOversized(dropped);
-      return null;
-    }
-    byte[] whole = fragments.toByteArray();
-    fragments = null;
-    return deliver(ByteBuffer.wrap(whole));
-  }
-
-  /** The largest message this peer may send: a backend's limit is higher, since Oro's mass updates pass 1 MiB. */
-  private int maxMessageSize() {
-    return messageLimit;
-  }
-
   /** The limit for {@code who} (null: not joined yet); computed when the identity is known, not per frame. */
   private int messageLimitFor(Identity who) {
     return who != null && who.authrole().equals(router.config().get("auth.anonymous-ticket-role"))
@@ -227,56 +181,22 @@ abstract class WebSocketConnection implements FrameHandler, Connection {
    * (Oro's PHP publisher never reads, so it would not notice the close, and its next publications would vanish).
    * The peer is told where its protocol has an answer; the log names the session, the size and the setting.
    */
-  private void dropOversized(OversizedMessage dropped) {
+  private void dropOversized(byte[] head, long size, boolean binary) {
     router.counters().oversizedMessages.increment();
     boolean backend = messageLimit != router.config().maxMessageSize();
     String setting = backend ? "limits.backend-max-message-size" : "limits.max-message-size";
     RouterSession s = session;
     Identity who = s.identity();
-    LOG.warn("dropped a message of {} bytes from {} (session {}, {}): larger than {} bytes ({})", dropped.size(),
+    LOG.warn("dropped a message of {} bytes from {} (session {}, {}): larger than {} bytes ({})", size,
         remote(), s.id(), who == null ? "not joined" : "authid " + who.authid() + ", role " + who.authrole(),
-        maxMessageSize(), setting);
-    String message = "message of " + dropped.size() + " bytes dropped: larger than " + maxMessageSize() + " bytes ("
+        messageLimit, setting);
+    String message = "message of " + size + " bytes dropped: larger than " + messageLimit + " bytes ("
         + setting + ")";
-    rejectOversized(dropped.head(), fragmentsBinary, message);
+    rejectOversized(head, binary, message);
   }
 
   /** Answers a message dropped for its size, from its first bytes, where the dialect has an answer. */
   protected abstract void rejectOversized(byte[] head, boolean binaryFrame, String message);
-
-  private CompletableFuture<?> deliver(ByteBuffer bytes) {
-    if (closed.get()) {
-      return null;
-    }
-    return onMessage(bytes, fragmentsBinary);
-  }
-
-  /** A message being skipped for its size: its first bytes (enough to find its type and request id) and its size. */
-  private static final class OversizedMessage {
-    private static final int HEAD_BYTES = 4096;
-    private final byte[] head;
-    private long size;
-
-    OversizedMessage(byte[] before, ByteBuffer payload) {
-      int fromPayload = Math.min(payload.remaining(), Math.max(0, HEAD_BYTES - before.length));
-      head = new byte[Math.min(before.length, HEAD_BYTES) + fromPayload];
-      System.arraycopy(before, 0, head, 0, Math.min(before.length, HEAD_BYTES));
-      payload.duplicate().get(head, Math.min(before.length, HEAD_BYTES), fromPayload);
-      size = before.length + (long) payload.remaining();
-    }
-
-    void skipped(int bytes) {
-      size += bytes;
-    }
-
-    byte[] head() {
-      return head;
-    }
-
-    long size() {
-      return size;
-    }
-  }
 
   @Override
   public void onError(Throwable cause, Callback callback) {
