@@ -53,6 +53,25 @@ class LimitsTest {
     }
   }
 
+  /**
+   * Large frames reach the router in 64 KiB pieces, so a header that claims 2 GiB allocates nothing; one with a
+   * reserved opcode is refused at once (a Jetty parser without that check allocated the claimed size first).
+   */
+  @Test
+  void aFrameClaimingTwoGibibytesWithAReservedOpcodeIsRefusedAtOnce() throws Exception {
+    try (Router router = TestRouters.start();
+        RawWebSocket hostile = RawWebSocket.connect(router.port(), "wamp.2.json", 64 * 1024);
+        TestClient other = TestClient.connect(router, Serializer.JSON)) {
+      java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(15);
+      header.put((byte) 0x83).put((byte) (0x80 | 127)).putLong(0x7FFF_FFF0L).putInt(0).put((byte) 'x');
+      hostile.sendRaw(header.array());
+      assertEquals(1002, hostile.readCloseCode(), "RFC 6455 7.4.1: 1002 for a protocol error");
+      other.join("realm1"); // the router goes on serving others
+      other.send(new Subscribe(1, Map.of(), "com.example.still"));
+      other.expect(Subscribed.class);
+    }
+  }
+
   @Test
   void subscriptionsAndRegistrationsPerSessionAreBounded() {
     try (Router router = TestRouters.start(Map.of(

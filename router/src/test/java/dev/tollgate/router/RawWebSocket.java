@@ -80,6 +80,22 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes bytes as they are: a hand-made frame header, say. */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** The status code of the next frame, which must be a close frame. */
+  int readCloseCode() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    assertEquals(0x88, b0, "expected a close frame");
+    byte[] payload = new byte[b1 & 0x7f];
+    in.readFully(payload);
+    return payload.length < 2 ? 1005 : ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+  }
+
   /** The next message, which must be a text frame decoding to {@code type}. */
   <T extends WampMessage> T expect(Class<T> type) throws IOException {
     byte[] payload = readText().getBytes(StandardCharsets.UTF_8);
