@@ -124,9 +124,20 @@ class BrowserTicketRefusalTest {
     });
   }
 
+  @Test
+  void aBrowserWithoutATicketWhereNoneMayJoinIsToldInsideTheWebSocketToo() throws Exception {
+    Answer browser = upgrade(null, PAGE_ORIGIN, CHROMIUM, "wamp");
+    assertTrue(browser.head().startsWith("HTTP/1.1 101"), browser.head());
+    assertEquals("{\"error\":\"wamp.error.authentication_failed\",\"message\":\"a ticket is required: connect with"
+        + " ?ticket=…\",\"status\":401}", onlyTextFrame(browser.afterHead()));
+    Answer backend = upgrade(null, null, null, "wamp");
+    assertTrue(backend.head().startsWith("HTTP/1.1 401"), "a client that reads statuses keeps the 401: " + backend.head());
+  }
+
   /** Sends an upgrade with {@code ticket} and reads everything the router sends until it ends the connection. */
   private Answer upgrade(String ticket, String origin, String userAgent, String subprotocol) throws Exception {
-    String request = "GET /ws?ticket=" + encode(ticket) + " HTTP/1.1\r\nHost: 127.0.0.1:" + router.port()
+    String request = "GET /ws" + (ticket == null ? "" : "?ticket=" + encode(ticket)) + " HTTP/1.1\r\nHost: 127.0.0.1:"
+        + router.port()
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         + "Sec-WebSocket-Version: 13\r\n"
         + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n")

@@ -20,6 +20,8 @@ import org.eclipse.jetty.util.Callback;
 public final class UrlTicketHandler extends Handler.Wrapper {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UrlTicketHandler.class);
   static final String IDENTITY_ATTRIBUTE = "dev.tollgate.identity";
+  /** What a WAMP v1 client without a ticket is told where sessions without one may not join. */
+  static final String TICKET_REQUIRED = "a ticket is required: connect with ?ticket=…";
 
   private final RouterCore router;
   private final BrowserRefusal browserRefusal;
@@ -37,6 +39,14 @@ public final class UrlTicketHandler extends Handler.Wrapper {
     }
     String ticket = OroTicket.queryParameter(request.getHttpURI().getQuery()).orElse(null);
     if (ticket == null) {
+      // A v1 page without a ticket where none may join: WampNegotiator would answer 401, which the page's script
+      // cannot tell from a router that is down; a browser gets the same answer inside the WebSocket.
+      if (!router.config().allowAnonymous() && browserRefusal.answer(getHandler(), request, response, callback,
+          HttpStatus.UNAUTHORIZED_401, TICKET_REQUIRED)) {
+        LOG.info("refused the upgrade from {} with 401: {}", ClientAddress.of(request, router.security()),
+            TICKET_REQUIRED);
+        return true;
+      }
       return super.handle(request, response, callback);
     }
     String remote = ClientAddress.of(request, router.security());

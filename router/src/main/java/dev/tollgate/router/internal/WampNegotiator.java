@@ -97,7 +97,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
   private WebSocketConnection acceptV1(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
       Identity identity) {
     if (identity == null && !router.config().allowAnonymous()) {
-      refuse(response, callback, HttpStatus.UNAUTHORIZED_401, "A ticket is required: connect with ?ticket=….\n");
+      refuse(response, callback, HttpStatus.UNAUTHORIZED_401, UrlTicketHandler.TICKET_REQUIRED + "\n");
       return null;
     }
     response.setExtensions(List.of());
