@@ -202,13 +202,7 @@ public final class RouterConfig {
   }
 
   public List<String> realms() {
-    List<String> realms = new ArrayList<>();
-    for (String r : get("realms").split(",")) {
-      if (!r.isBlank()) {
-        realms.add(r.trim());
-      }
-    }
-    return realms;
+    return list("realms");
   }
 
   public WampUris.Rules uriRules() {

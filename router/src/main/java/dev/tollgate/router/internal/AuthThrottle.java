@@ -76,19 +76,21 @@ final class AuthThrottle {
    */
   <T> CompletableFuture<T> run(String address, Supplier<T> check, Executor pool, T full, T busy) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable task = () -> {
+    Runnable submit = () -> {
       try {
-        result.complete(check.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    };
-    if (!isThrottled(address, System.nanoTime())) {
-      try {
-        pool.execute(task);
+        pool.execute(() -> {
+          try {
+            result.complete(check.get());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         result.complete(busy);
       }
+    };
+    if (!isThrottled(address, System.nanoTime())) {
+      submit.run();
       return result;
     }
     Lane lane = lanes.computeIfAbsent(address, a -> new Lane());
@@ -99,13 +101,7 @@ final class AuthThrottle {
         return result;
       }
       paced.increment();
-      lane.waiting.add(() -> {
-        try {
-          pool.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          result.complete(busy);
-        }
-      });
+      lane.waiting.add(submit);
       if (!lane.running) {
         lane.running = true;
         scheduleNext(address, lane);

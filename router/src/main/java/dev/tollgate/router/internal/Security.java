@@ -257,20 +257,29 @@ public final class Security implements AutoCloseable {
    * HTTP Basic credentials for a fresh ticket: the user's password against its stored bcrypt hash. Empty when they
    * do not match (counted as a failure). Runs on the auth pool.
    */
-  CompletableFuture<Optional<String>> ticketForCredentials(String username, String password, String clientAddress) {
+  CompletableFuture<CredentialsOutcome> ticketForCredentials(String username, String password, String clientAddress) {
     return throttle.run(clientAddress, () -> {
       Optional<User> user = users.find(username);
       if (user.isPresent() && user.get().enabled() && Passwords.matches(password, user.get().passwordHash())) {
-        return Optional.of(generator.forUser(user.get().username(), user.get().passwordHash()));
+        return CredentialsOutcome.ticket(generator.forUser(user.get().username(), user.get().passwordHash()));
       }
       throttle.failed(clientAddress, System.nanoTime());
       LOG.info("ticket request from {} refused: bad credentials for '{}'", clientAddress, username);
-      return Optional.<String>empty();
-    }, pool, THROTTLED_CREDENTIALS, null);
+      return CredentialsOutcome.WRONG;
+    }, pool, CredentialsOutcome.THROTTLED, CredentialsOutcome.BUSY);
   }
 
-  /** What {@link #ticketForCredentials} completes with when the address has too many checks waiting. */
-  static final Optional<String> THROTTLED_CREDENTIALS = Optional.of("");
+  /** What a request for a ticket came to, as the HTTP status that says it: 200 with a ticket, 401, 429 or 503. */
+  record CredentialsOutcome(String ticket, int status) {
+    static final CredentialsOutcome WRONG = new CredentialsOutcome(null, 401);
+    static final CredentialsOutcome THROTTLED = new CredentialsOutcome(null, 429);
+    static final CredentialsOutcome BUSY = new CredentialsOutcome(null, 503);
+
+    static CredentialsOutcome ticket(String ticket) {
+      return new CredentialsOutcome(ticket, 200);
+    }
+  }
+
 
   @Override
   public void close() {

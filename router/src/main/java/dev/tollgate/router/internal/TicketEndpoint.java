@@ -50,19 +50,18 @@ public final class TicketEndpoint extends Handler.Wrapper {
       unauthorized(response, callback, "HTTP Basic credentials are required");
       return true;
     }
-    security.ticketForCredentials(credentials[0], credentials[1], remote).whenComplete((ticket, failure) -> {
-      if (ticket == Security.THROTTLED_CREDENTIALS) {
-        LOG.info("ticket request from {} refused with 429: too many checks waiting while the address is throttled",
-            remote);
-        HttpReplies.json(response, callback, HttpStatus.TOO_MANY_REQUESTS_429,
-            Map.of("error", "too_many_failures", "message", Security.THROTTLED));
-      } else if (failure != null || ticket == null) {
-        HttpReplies.json(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-            Map.of("error", "busy", "message", "the router is busy authenticating; try again shortly"));
-      } else if (ticket.isEmpty()) {
-        unauthorized(response, callback, "wrong username or password");
-      } else {
-        HttpReplies.json(response, callback, HttpStatus.OK_200, Map.of("ticket", ticket.get()));
+    security.ticketForCredentials(credentials[0], credentials[1], remote).whenComplete((outcome, failure) -> {
+      int status = failure != null ? HttpStatus.SERVICE_UNAVAILABLE_503 : outcome.status();
+      switch (status) {
+        case HttpStatus.OK_200 -> HttpReplies.json(response, callback, status, Map.of("ticket", outcome.ticket()));
+        case HttpStatus.UNAUTHORIZED_401 -> unauthorized(response, callback, "wrong username or password");
+        case HttpStatus.TOO_MANY_REQUESTS_429 -> {
+          LOG.info("ticket request from {} refused with 429: too many checks waiting while the address is throttled",
+              remote);
+          HttpReplies.json(response, callback, status, Map.of("error", "too_many_failures", "message", Security.THROTTLED));
+        }
+        default -> HttpReplies.json(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+            Map.of("error", "busy", "message", Security.BUSY));
       }
     });
     return true;
