@@ -14,8 +14,11 @@ import java.util.List;
 final class KernelSockets {
   private KernelSockets() {}
 
-  /** One socket: its ports, its TCP state and the bytes written to it but not yet acknowledged by the peer. */
-  record Entry(int localPort, int remotePort, String state, long sendQueue) {}
+  /**
+   * One socket: its ports, its TCP state, the bytes written to it but not yet acknowledged by the peer, and the kind
+   * of timer the kernel runs for it ({@code 00} none, {@code 01} retransmit, {@code 02} keep-alive, …).
+   */
+  record Entry(int localPort, int remotePort, String state, long sendQueue, String timer) {}
 
   static boolean available() {
     return Files.isReadable(Path.of("/proc/net/tcp"));
@@ -23,6 +26,11 @@ final class KernelSockets {
 
   /** Every socket whose local port is {@code localPort} and whose peer's port is {@code remotePort}. */
   static List<Entry> between(int localPort, int remotePort) {
+    return all().stream().filter(e -> e.localPort() == localPort && e.remotePort() == remotePort).toList();
+  }
+
+  /** Every TCP socket of the machine, IPv4 and IPv6 (the JDK's dual-stack sockets show 127.0.0.1 in tcp6). */
+  static List<Entry> all() {
     List<Entry> found = new ArrayList<>();
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       Path path = Path.of(table);
@@ -35,13 +43,11 @@ final class KernelSockets {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      // "sl local_address rem_address st tx_queue:rx_queue ...", addresses and ports in hex.
+      // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when ...", addresses and ports in hex.
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.trim().split("\\s+");
-        Entry e = new Entry(port(f[1]), port(f[2]), state(f[3]), Long.parseLong(f[4].split(":")[0], 16));
-        if (e.localPort() == localPort && e.remotePort() == remotePort) {
-          found.add(e);
-        }
+        found.add(new Entry(port(f[1]), port(f[2]), state(f[3]), Long.parseLong(f[4].split(":")[0], 16),
+            f[5].split(":")[0]));
       }
     }
     return found;

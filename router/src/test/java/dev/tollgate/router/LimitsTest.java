@@ -228,25 +228,12 @@ class LimitsTest {
       assertEquals(2, router.metrics().openConnections());
       // What finds such a peer when it is gone instead: every accepted socket runs TCP keep-alive.
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        List<String> timers = serverSocketTimers(router.port());
+        List<String> timers = KernelSockets.all().stream()
+            .filter(e -> e.localPort() == router.port() && e.state().equals("ESTABLISHED"))
+            .map(KernelSockets.Entry::timer).toList();
         assertEquals(List.of("02", "02"), timers, "/proc/net/tcp timer of each accepted socket (02: keep-alive)");
       });
     }
   }
 
-  /** The kernel's timer kind of each established socket accepted on {@code port} (/proc/net/tcp*, column tr). */
-  private static List<String> serverSocketTimers(int port) throws java.io.IOException {
-    String local = String.format(":%04X", port);
-    List<String> timers = new java.util.ArrayList<>();
-    // The JDK's sockets are dual-stack: 127.0.0.1 appears in tcp6 as an IPv4-mapped address.
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length > 5 && f[1].endsWith(local) && f[3].equals("01")) {
-          timers.add(f[5].substring(0, f[5].indexOf(':')));
-        }
-      }
-    }
-    return timers;
-  }
 }

@@ -142,24 +142,7 @@ class RawWebSocketTest {
   /** Reads one frame as a server does, checking that it is masked. */
   private static ClientFrame readClientFrame(DataInputStream in) throws IOException {
     int b0 = in.readUnsignedByte();
-    int b1 = in.readUnsignedByte();
-    if ((b1 & 0x80) == 0) {
-      throw new IOException("a client frame must be masked");
-    }
-    long length = b1 & 0x7F;
-    if (length == 126) {
-      length = in.readUnsignedShort();
-    } else if (length == 127) {
-      length = in.readLong();
-    }
-    byte[] mask = new byte[4];
-    in.readFully(mask);
-    byte[] payload = new byte[(int) length];
-    in.readFully(payload);
-    for (int i = 0; i < payload.length; i++) {
-      payload[i] ^= mask[i & 3];
-    }
-    return new ClientFrame(b0, payload);
+    return new ClientFrame(b0, ScriptedServer.readMaskedPayload(in));
   }
 
   private static void readHead(InputStream in) throws IOException {

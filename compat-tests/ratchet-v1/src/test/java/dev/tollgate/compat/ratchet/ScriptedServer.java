@@ -87,8 +87,12 @@ final class ScriptedServer implements ReplayTarget, AutoCloseable {
     }
   }
 
-  private static byte[] readMaskedPayload(DataInputStream in) throws IOException {
+  /** The unmasked payload of a client frame whose first byte was read: its length, its mask, its bytes. */
+  static byte[] readMaskedPayload(DataInputStream in) throws IOException {
     int b1 = in.readUnsignedByte();
+    if ((b1 & 0x80) == 0) {
+      throw new IOException("a client frame must be masked");
+    }
     long length = b1 & 0x7F;
     if (length == 126) {
       length = in.readUnsignedShort();
