@@ -1,13 +1,16 @@
 package dev.tollgate.router;
 
-import dev.tollgate.router.internal.BrowserRefusal;
-import dev.tollgate.router.internal.RouterCore;
-import dev.tollgate.router.internal.Security;
-import dev.tollgate.router.internal.TicketCors;
-import dev.tollgate.router.internal.TicketEndpoint;
-import dev.tollgate.router.internal.TollgateConnector;
-import dev.tollgate.router.internal.UrlTicketHandler;
-import dev.tollgate.router.internal.WampNegotiator;
+import dev.tollgate.router.internal.core.Counters;
+import dev.tollgate.router.internal.core.RouterCore;
+import dev.tollgate.router.internal.http.BrowserRefusal;
+import dev.tollgate.router.internal.http.ClientAddress;
+import dev.tollgate.router.internal.http.TicketCors;
+import dev.tollgate.router.internal.http.TicketEndpoint;
+import dev.tollgate.router.internal.http.UrlTicketHandler;
+import dev.tollgate.router.internal.security.Security;
+import dev.tollgate.router.internal.transport.TollgateConnector;
+import dev.tollgate.router.internal.transport.Transport;
+import dev.tollgate.router.internal.transport.WampNegotiator;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,27 +34,36 @@ import org.slf4j.LoggerFactory;
  * A running Tollgate router: a Jetty server with one WAMP WebSocket endpoint.
  *
  * <p>Lifecycle: {@link #start} binds and returns a running router; {@link #close} shuts it down gracefully (see
- * {@code RouterCore.shutdown} for the steps) and stops Jetty. Thread-safe.
+ * {@code Transport.shutdown} for the steps) and stops Jetty. Thread-safe.
+ *
+ * <p>The parts, as Jetty's {@code dump()} shows them: the server's connector, the handlers (URL tickets, the
+ * WebSocket upgrade, the ticket endpoint), and the {@link Transport} bean holding the writer threads, the open
+ * connections and the routing core.
  */
 public final class Router implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
   private final Server server;
   private final ServerConnector connector;
-  private final RouterCore core;
+  private final Transport transport;
   private final RouterConfig config;
   private final Security security;
+  private final Counters counters;
 
-  private Router(RouterConfig config, Security security) {
+  private Router(RouterConfig config, Security security, Counters counters) {
     this.config = config;
     this.security = security;
+    this.counters = counters;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("tollgate");
     // Jetty's reserved threads wait to take over the selector; on few cores their hand-offs cost more than they save
     // (RPC, 10 callers to one callee: about 20% more calls/s without them).
     threads.setReservedThreads(0);
     this.server = new Server(threads);
-    this.core = new RouterCore(config, server.getScheduler(), security);
+    RouterCore core = new RouterCore(config, Transport.timers(server.getScheduler()), security, counters);
+    this.transport = new Transport(core, server.getScheduler());
+    server.addBean(transport);
+    ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
 
     this.connector = new TollgateConnector(server, config.tcpKeepalive(), config.socketSendBuffer());
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
@@ -67,10 +79,10 @@ public final class Router implements AutoCloseable {
     // to the ticket endpoint, behind its CORS, or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
     upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(),
-        new BrowserRefusal.Negotiator(core, new WampNegotiator(core)));
-    upgrade.setHandler(new TicketCors(core, new TicketEndpoint(core, new NotAnUpgrade(config))));
-    server.setHandler(new UrlTicketHandler(core, upgrade));
-    // The graceful part of a shutdown is WAMP's (RouterCore.shutdown: GOODBYE, a grace, then abort); what is still
+        new BrowserRefusal.Negotiator(server.getScheduler(), new WampNegotiator(transport, clientAddress)));
+    upgrade.setHandler(new TicketCors(config, new TicketEndpoint(config, security, clientAddress, new NotAnUpgrade(config))));
+    server.setHandler(new UrlTicketHandler(config, security, clientAddress, upgrade));
+    // The graceful part of a shutdown is WAMP's (Transport.shutdown: GOODBYE, a grace, then abort); what is still
     // open after it (HTTP keep-alive connections, v1 connections being aborted) is closed at once. A Jetty graceful
     // stop on top of it only waited for those and then failed with a TimeoutException.
     server.setStopTimeout(0);
@@ -78,16 +90,17 @@ public final class Router implements AutoCloseable {
 
   /** Binds and starts a router; fails if the port cannot be bound. */
   public static Router start(RouterConfig config) throws Exception {
-    Security security = Security.open(config);
+    Counters counters = new Counters();
+    Security security = Security.open(config, counters);
     Router router;
     try {
-      router = new Router(config, security);
+      router = new Router(config, security, counters);
       router.server.start();
     } catch (Exception e) {
       security.close();
       throw e;
     }
-    router.core.start();
+    router.transport.core().start();
     LOG.info("Tollgate listening on {} (realms {})", router.uri(), config.realms());
     return router;
   }
@@ -111,7 +124,12 @@ public final class Router implements AutoCloseable {
   }
 
   public RouterMetrics metrics() {
-    return core.counters();
+    return counters;
+  }
+
+  /** Jetty's dump of the running server: connector, handlers, writer threads, open connections and their queues. */
+  public String dump() {
+    return server.dump();
   }
 
   /** Graceful shutdown: GOODBYE to every session, a grace period for their answers, then stop. Idempotent. */
@@ -121,7 +139,7 @@ public final class Router implements AutoCloseable {
       return;
     }
     try {
-      int aborted = core.shutdown();
+      int aborted = transport.shutdown();
       if (aborted > 0) {
         LOG.info("shutdown: {} connection(s) did not answer GOODBYE in time and were aborted", aborted);
       }

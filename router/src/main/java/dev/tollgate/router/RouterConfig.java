@@ -338,7 +338,7 @@ public final class RouterConfig {
               bool(key);
             }
           }
-          case "server.trusted-proxies" -> dev.tollgate.router.internal.ClientAddress.parseRanges(list(key));
+          case "server.trusted-proxies" -> dev.tollgate.router.internal.http.ClientAddress.parseRanges(list(key));
           case "v1.realm" -> {
             if (!realms().contains(get(key))) {
               throw new IllegalArgumentException("must be one of realms " + realms());

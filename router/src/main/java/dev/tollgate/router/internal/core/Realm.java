@@ -1,0 +1,73 @@
+package dev.tollgate.router.internal.core;
+
+/**
+ * One realm: its session directory, its broker and its dealer. Sessions of different realms never see each other.
+ *
+ * <p>Concurrency: the realm is the one owner of its tables and its directory. Every change to them (join, leave,
+ * subscribe, unsubscribe, register, unregister) runs while holding the realm's lock, through the methods here, so
+ * they are plain data structures to their writer; publications and calls read their immutable snapshots from any
+ * thread and never take the lock. A session's own lock may be held when the realm's is taken, never the reverse.
+ */
+public final class Realm {
+  private final String name;
+  private final Broker broker;
+  private final Dealer dealer;
+  private final SessionDirectory directory;
+
+  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory) {
+    this.name = name;
+    this.broker = broker;
+    this.dealer = dealer;
+    this.directory = directory;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public SessionDirectory directory() {
+    return directory;
+  }
+
+  Broker broker() {
+    return broker;
+  }
+
+  Dealer dealer() {
+    return dealer;
+  }
+
+  synchronized void join(RouterSession session) {
+    directory.add(session);
+  }
+
+  /** The session leaves the directory and every table; then its calls are settled, outside the lock. */
+  void leave(RouterSession session) {
+    synchronized (this) {
+      broker.removeSubscriptions(session);
+      dealer.removeRegistrations(session);
+      directory.remove(session);
+    }
+    dealer.settleCallsOf(session);
+  }
+
+  synchronized long subscribe(RouterSession session, String topic) {
+    return broker.subscribe(session, topic);
+  }
+
+  synchronized void unsubscribe(RouterSession session, long subscriptionId) {
+    broker.unsubscribe(session, subscriptionId);
+  }
+
+  synchronized long register(RouterSession session, String procedure, Dealer.InvocationPolicy policy) {
+    return dealer.register(session, procedure, policy);
+  }
+
+  synchronized void unregister(RouterSession session, long registrationId) {
+    dealer.unregister(session, registrationId);
+  }
+
+  synchronized void roleChanged(RouterSession session, String previousRole) {
+    directory.roleChanged(session, previousRole);
+  }
+}

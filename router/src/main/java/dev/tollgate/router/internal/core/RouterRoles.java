@@ -1,0 +1,17 @@
+package dev.tollgate.router.internal.core;
+
+import java.util.Map;
+
+/** The roles and features WELCOME announces: exactly what the router implements, nothing more. */
+public final class RouterRoles {
+  private RouterRoles() {}
+
+  public static final Map<String, Object> ROLES = Map.of(
+      "broker", Map.of("features", Map.of(
+          "publisher_exclusion", true,
+          "publisher_identification", true,
+          "subscriber_blackwhite_listing", true)),
+      "dealer", Map.of("features", Map.of(
+          "caller_identification", true,
+          "shared_registration", true)));
+}

@@ -1,0 +1,526 @@
+package dev.tollgate.router.internal.core;
+
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Authorizer;
+import dev.tollgate.protocol.Abort;
+import dev.tollgate.protocol.Authenticate;
+import dev.tollgate.protocol.Call;
+import dev.tollgate.protocol.Cancel;
+import dev.tollgate.protocol.Challenge;
+import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.EventReceived;
+import dev.tollgate.protocol.Goodbye;
+import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.Publish;
+import dev.tollgate.protocol.Published;
+import dev.tollgate.protocol.Register;
+import dev.tollgate.protocol.Registered;
+import dev.tollgate.protocol.Subscribe;
+import dev.tollgate.protocol.Subscribed;
+import dev.tollgate.protocol.Unregister;
+import dev.tollgate.protocol.Unregistered;
+import dev.tollgate.protocol.Unsubscribe;
+import dev.tollgate.protocol.Unsubscribed;
+import dev.tollgate.protocol.WampErrors;
+import dev.tollgate.protocol.WampMessage;
+import dev.tollgate.protocol.WampUris;
+import dev.tollgate.protocol.Welcome;
+import dev.tollgate.protocol.Yield;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WAMP session's state machine, from HELLO to GOODBYE, over one {@link Peer}. After GOODBYE the same peer may
+ * join again with a new HELLO, and gets a new session id.
+ *
+ * <p>Threading: every change to a session's state runs while holding the session's own lock: its inbound messages
+ * (one at a time, in order), the end of a ticket check, the HELLO timer, a kill, the router's shutdown and the end of
+ * the transport. Other sessions never take it: they deliver to it through {@link #deliver}, which reads one volatile
+ * field. While holding it, the session may take its realm's lock (see {@link Realm}), never another session's.
+ */
+public final class RouterSession {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterSession.class);
+
+  enum State {
+    /** Waiting for HELLO. */
+    ESTABLISHING,
+    /** CHALLENGE sent, waiting for AUTHENTICATE (or checking it). */
+    CHALLENGING,
+    ESTABLISHED,
+    /** The router sent GOODBYE and waits for the peer's. */
+    CLOSING,
+    CLOSED
+  }
+
+  private final RouterCore router;
+  private final Peer peer;
+  /** Who the upgrade request's ticket proved the peer to be; used at every HELLO on this transport. */
+  private final Identity urlIdentity;
+  /** The peer names topics by HTTP URIs (WAMP v1), which are taken as they are, as Ratchet takes them. */
+  private final boolean httpUris;
+  private volatile State state = State.ESTABLISHING;
+  private volatile long id;
+  private volatile Realm realm;
+  private volatile Identity identity;
+  private Hello pendingHello;
+  private Timers.Task helloTimer;
+  /** The identity of the last AUTHENTICATE's ticket, released when the transport closes or the next one joins. */
+  private Identity ticketHolder;
+  private boolean urlTicketReleased;
+  /** Authorization decisions of this session, valid for {@link #decisionsOf}. */
+  private final Map<String, Boolean> decisions = new HashMap<>();
+  private Authorizer decisionsOf;
+
+  /** Subscriptions and registrations this session holds, by id; changed on the realm's owner. */
+  private final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Set<Long> registrations = ConcurrentHashMap.newKeySet();
+  private volatile CallBook calls = new CallBook();
+
+  RouterSession(RouterCore router, Peer peer, Identity urlIdentity, boolean httpUris) {
+    this.router = router;
+    this.peer = peer;
+    this.urlIdentity = urlIdentity;
+    this.httpUris = httpUris;
+  }
+
+  /** The session id; 0 before the first join. */
+  public long id() {
+    return id;
+  }
+
+  public String authid() {
+    return identity.authid();
+  }
+
+  public String authrole() {
+    return identity.authrole();
+  }
+
+  /** Null until the session joins. */
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Null unless the session is in a realm. */
+  public Realm realm() {
+    return realm;
+  }
+
+  Peer peer() {
+    return peer;
+  }
+
+  Set<Long> subscriptions() {
+    return subscriptions;
+  }
+
+  Set<Long> registrations() {
+    return registrations;
+  }
+
+  CallBook calls() {
+    return calls;
+  }
+
+  /**
+   * Whether the peer has something to receive: a subscription, a registration or a call awaiting its result. Only
+   * such a peer is expected to answer pings (the transport's liveness check). Any thread.
+   */
+  public boolean expectsDeliveries() {
+    return !subscriptions.isEmpty() || !registrations.isEmpty() || calls.awaitsResults();
+  }
+
+  /**
+   * The one gate for what other sessions send this one (events, invocations, results): open only while the session
+   * is established. A peer that received the router's GOODBYE is closing, and the spec's session statechart has it
+   * ignore everything but the GOODBYE exchange ("Received other / ignore"); a result sent then would only be dropped
+   * or, worse, taken for the outcome of a call that the closing connection in fact lost. Any thread; no lock.
+   */
+  boolean deliver(Publication publication) {
+    if (state != State.ESTABLISHED) {
+      return false;
+    }
+    peer.deliver(publication);
+    return true;
+  }
+
+  void deliver(WampMessage message) {
+    if (state == State.ESTABLISHED) {
+      peer.send(message);
+    }
+  }
+
+  /** Starts the HELLO timer: a peer that has not joined within {@code session.hello-timeout} is told and closed. */
+  synchronized void startHelloTimer(Duration timeout) {
+    if (!timeout.isZero() && state == State.ESTABLISHING) {
+      helloTimer = router.timers().schedule(this::helloTimedOut, timeout);
+    }
+  }
+
+  /**
+   * Handles one message from the peer. Returns null when done, or a future when the session waits for a slow check
+   * (a ticket): the transport should read the next message only once it completes.
+   */
+  public synchronized CompletableFuture<Void> onMessage(WampMessage message) {
+    State s = state;
+    if (s == State.CLOSED) {
+      return null;
+    }
+    if (message instanceof Hello hello) {
+      if (s != State.ESTABLISHING) {
+        protocolViolation("HELLO received in an established session");
+      } else {
+        hello(hello);
+      }
+      return null;
+    }
+    if (s == State.ESTABLISHING) {
+      protocolViolation("expected HELLO but was " + MessageCodes.name(message.code()));
+      return null;
+    }
+    if (s == State.CHALLENGING) {
+      if (message instanceof Authenticate authenticate) {
+        return authenticate(authenticate);
+      }
+      if (message instanceof Abort) {
+        state = State.CLOSED;
+        peer.close(Peer.Close.NORMAL, null);
+        return null;
+      }
+      protocolViolation("expected AUTHENTICATE but was " + MessageCodes.name(message.code()));
+      return null;
+    }
+    if (message instanceof Abort) {
+      leave();
+      state = State.CLOSED;
+      peer.close(Peer.Close.NORMAL, null);
+      return null;
+    }
+    if (message instanceof Goodbye) {
+      leave();
+      if (s == State.CLOSING) {
+        state = State.CLOSED;
+        peer.close(Peer.Close.NORMAL, null);
+      } else {
+        state = State.ESTABLISHING;
+        peer.send(new Goodbye(Map.of(), WampErrors.CLOSE_GOODBYE_AND_OUT));
+      }
+      return null;
+    }
+    if (s == State.CLOSING) {
+      return null; // after our GOODBYE, the spec says to ignore everything but the peer's GOODBYE
+    }
+    try {
+      handleEstablished(message);
+    } catch (RequestErrorException e) {
+      replyError(message, e);
+    }
+    return null;
+  }
+
+  private void handleEstablished(WampMessage message) {
+    Realm r = realm;
+    if (message instanceof Publish p) {
+      checkUri(p.topic(), "topic");
+      authorize(Action.PUBLISH, p.topic());
+      long publication = r.broker().publish(this, p);
+      if (Boolean.TRUE.equals(p.options().get("acknowledge"))) {
+        peer.send(new Published(p.requestId(), publication));
+      }
+    } else if (message instanceof Subscribe sub) {
+      checkUri(sub.topic(), "topic");
+      checkMatchPolicy(sub.options());
+      authorize(Action.SUBSCRIBE, sub.topic());
+      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic())));
+    } else if (message instanceof Unsubscribe u) {
+      r.unsubscribe(this, u.subscriptionId());
+      peer.send(new Unsubscribed(u.requestId()));
+    } else if (message instanceof Call c) {
+      checkUri(c.procedure(), "procedure");
+      authorize(Action.CALL, c.procedure());
+      r.dealer().call(this, c);
+    } else if (message instanceof Register reg) {
+      checkUri(reg.procedure(), "procedure");
+      checkMatchPolicy(reg.options());
+      authorize(Action.REGISTER, reg.procedure());
+      Dealer.InvocationPolicy policy = Dealer.InvocationPolicy.of(reg.options().get("invoke"));
+      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), policy)));
+    } else if (message instanceof Unregister u) {
+      r.unregister(this, u.registrationId());
+      peer.send(new Unregistered(u.requestId()));
+    } else if (message instanceof Yield y) {
+      r.dealer().yield(this, y);
+    } else if (message instanceof ErrorMessage e && e.requestType() == MessageCodes.INVOCATION) {
+      r.dealer().invocationFailed(this, e);
+    } else if (message instanceof Cancel c) {
+      r.dealer().cancel(this, c);
+    } else if (message instanceof EventReceived) {
+      // Acknowledged delivery is not offered; an acknowledgment needs no answer.
+    } else {
+      protocolViolation(MessageCodes.name(message.code()) + " is not a message a client sends to a router");
+    }
+  }
+
+  /** HELLO: an identity from the URL's ticket, a CHALLENGE for the ticket method, or anonymous if allowed. */
+  private void hello(Hello hello) {
+    Realm r = router.realm(hello.realm());
+    if (r == null) {
+      state = State.CLOSED;
+      peer.sendAndClose(
+          new Abort(Map.of("message", "realm '" + hello.realm() + "' does not exist"), WampErrors.NO_SUCH_REALM));
+      return;
+    }
+    if (!(hello.details().get("roles") instanceof Map<?, ?> roles) || roles.isEmpty()) {
+      protocolViolation("HELLO.Details.roles: expected a dict naming at least one role");
+      return;
+    }
+    if (urlIdentity != null) {
+      join(r, urlIdentity);
+      return;
+    }
+    List<?> methods = hello.details().get("authmethods") instanceof List<?> l ? l : List.of();
+    Gatekeeper gatekeeper = router.gatekeeper();
+    boolean anonymous = router.config().allowAnonymous();
+    if (methods.contains("ticket") && gatekeeper.ticketsEnabled()) {
+      pendingHello = hello;
+      state = State.CHALLENGING;
+      peer.send(new Challenge("ticket", Map.of()));
+    } else if ((methods.isEmpty() || methods.contains("anonymous")) && anonymous) {
+      join(r, Identity.anonymous(router.config()));
+    } else {
+      String offered = gatekeeper.ticketsEnabled() ? (anonymous ? "ticket, anonymous" : "ticket")
+          : (anonymous ? "anonymous" : "none");
+      state = State.CLOSED;
+      peer.sendAndClose(new Abort(Map.of("message", "no acceptable authentication method in " + methods
+          + "; this router offers: " + offered), WampErrors.NO_AUTH_METHOD));
+    }
+  }
+
+  /** AUTHENTICATE for the ticket method: the signature is an Oro ticket, checked off the I/O threads. */
+  private CompletableFuture<Void> authenticate(Authenticate authenticate) {
+    Hello hello = pendingHello;
+    pendingHello = null;
+    return router.gatekeeper().verifyTicket(authenticate.signature(), peer.clientAddress())
+        .thenAccept(outcome -> authenticated(hello, outcome));
+  }
+
+  private synchronized void authenticated(Hello hello, TicketOutcome outcome) {
+    if (state != State.CHALLENGING) {
+      if (outcome.isAccepted()) {
+        router.gatekeeper().release(outcome.identity()); // the transport went away meanwhile
+      }
+      return;
+    }
+    if (!outcome.isAccepted()) {
+      state = State.CLOSED;
+      peer.sendAndClose(new Abort(Map.of("message", outcome.publicMessage()), WampErrors.AUTHENTICATION_FAILED));
+      return;
+    }
+    Object authid = hello.details().get("authid");
+    Identity who = outcome.identity();
+    if (authid != null && who.authid() != null && !authid.equals(who.authid())) {
+      router.gatekeeper().release(who);
+      state = State.CLOSED;
+      peer.sendAndClose(new Abort(Map.of("message", "the ticket is not for authid '" + authid + "'"),
+          WampErrors.AUTHENTICATION_FAILED));
+      return;
+    }
+    Identity previous = ticketHolder;
+    ticketHolder = who;
+    if (previous != null) {
+      router.gatekeeper().release(previous);
+    }
+    join(router.realm(hello.realm()), who);
+  }
+
+  /** Joins without HELLO, for WAMP v1, which has none; WELCOME is sent as for v2 and translated by the peer. */
+  public synchronized void joinWithoutHello(String realmName, Identity who) {
+    if (state == State.ESTABLISHING) {
+      join(router.realm(realmName), who);
+    }
+  }
+
+  private void join(Realm r, Identity who) {
+    long sessionId = r.directory().allocateId();
+    Identity joined = who.authid() != null ? who
+        : who.withAuthid("ticket".equals(who.authmethod()) ? "anonymous-" + sessionId : String.valueOf(sessionId));
+    this.id = sessionId;
+    this.identity = joined;
+    this.calls = new CallBook();
+    this.decisionsOf = null;
+    this.realm = r;
+    r.join(this);
+    state = State.ESTABLISHED;
+    cancelHelloTimer();
+    router.counters().sessionsOpened.increment();
+    peer.joined(joined);
+    Map<String, Object> details = new HashMap<>();
+    details.put("roles", RouterRoles.ROLES);
+    details.put("authid", joined.authid());
+    details.put("authrole", joined.authrole());
+    details.put("authmethod", joined.authmethod());
+    details.put("authprovider", joined.authprovider());
+    details.put("authextra", joined.authextra());
+    peer.send(new Welcome(sessionId, details));
+  }
+
+  /** Throws {@code wamp.error.not_authorized} unless the rules allow {@code action} on {@code uri}. */
+  private void authorize(Action action, String uri) {
+    Authorizer current = router.gatekeeper().authorizer();
+    if (current != decisionsOf || decisions.size() > 4096) {
+      decisions.clear();
+      decisionsOf = current;
+    }
+    Identity who = identity;
+    String key = action.ordinal() + uri;
+    Boolean allowed = decisions.get(key);
+    if (allowed == null) {
+      allowed = current.decide(new Authorizer.Subject(realm.name(), who.roles(), who.authid(), who.userId()),
+          action, uri).allowed();
+      decisions.put(key, allowed);
+    }
+    if (!allowed) {
+      throw new RequestErrorException(WampErrors.NOT_AUTHORIZED,
+          "role '" + who.authrole() + "' may not " + action.wireName() + " '" + uri + "'");
+    }
+  }
+
+  /** The user's roles changed: the next action is judged with the new ones. */
+  synchronized void changeRoles(List<String> roles) {
+    Identity current = identity;
+    Realm r = realm;
+    if (current == null || r == null) {
+      return;
+    }
+    identity = current.withRoles(roles);
+    decisionsOf = null;
+    r.roleChanged(this, current.authrole());
+  }
+
+  /** The router ends the session (its user was removed or disabled): GOODBYE, then close. */
+  synchronized void kill(String reason) {
+    if (state == State.ESTABLISHED) {
+      leave();
+      state = State.CLOSED;
+      peer.sendAndClose(new Goodbye(Map.of("message", reason), WampErrors.CLOSE_KILLED));
+    }
+  }
+
+  /** Leaves the realm: subscriptions and registrations end, calls in flight are settled. Idempotent. */
+  private void leave() {
+    Realm r = realm;
+    if (r == null) {
+      return;
+    }
+    realm = null;
+    r.leave(this);
+    router.counters().sessionsClosed.increment();
+  }
+
+  /** The transport is gone, whatever the reason: the tickets it held are released (see Gatekeeper.release). */
+  public synchronized void transportClosed() {
+    state = State.CLOSED;
+    cancelHelloTimer();
+    leave();
+    Identity authenticated = ticketHolder;
+    ticketHolder = null;
+    if (authenticated != null) {
+      router.gatekeeper().release(authenticated);
+    }
+    if (urlIdentity != null && !urlTicketReleased) {
+      urlTicketReleased = true;
+      router.gatekeeper().release(urlIdentity);
+    }
+  }
+
+  /** Ends the session with ABORT {@code wamp.error.protocol_violation}: the peer broke the protocol. */
+  public synchronized void protocolViolation(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    router.counters().protocolViolations.increment();
+    LOG.debug("protocol violation by {} (session {}): {}", peer.describe(), id, reason);
+    leave();
+    state = State.CLOSED;
+    peer.sendAndClose(new Abort(Map.of("message", reason), WampErrors.PROTOCOL_VIOLATION));
+  }
+
+  private synchronized void helloTimedOut() {
+    if (state == State.ESTABLISHING || state == State.CHALLENGING) {
+      long seconds = router.config().helloTimeout().toSeconds();
+      state = State.CLOSED;
+      peer.sendAndClose(new Abort(
+          Map.of("message", "no HELLO within " + seconds + " s (session.hello-timeout)"), WampErrors.PROTOCOL_VIOLATION));
+    }
+  }
+
+  private void cancelHelloTimer() {
+    Timers.Task timer = helloTimer;
+    helloTimer = null;
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  /** Router shutdown: say GOODBYE and wait for the peer's; a session not yet joined is closed at once. */
+  public synchronized void shutdown() {
+    if (state == State.ESTABLISHED) {
+      state = State.CLOSING;
+      peer.sayGoodbye(new Goodbye(Map.of("message", "the router is shutting down"), WampErrors.CLOSE_SYSTEM_SHUTDOWN));
+    } else if (state == State.ESTABLISHING || state == State.CHALLENGING) {
+      state = State.CLOSED;
+      peer.close(Peer.Close.GOING_AWAY, "router shutting down");
+    }
+  }
+
+  private void checkUri(String uri, String what) {
+    boolean valid = httpUris ? !uri.isEmpty() : WampUris.isValid(uri, router.config().uriRules(), false);
+    if (!valid) {
+      throw new RequestErrorException(WampErrors.INVALID_URI, "invalid " + what + " URI '" + uri + "'");
+    }
+  }
+
+  private static void checkMatchPolicy(Map<String, Object> options) {
+    Object match = options.get("match");
+    if (match != null && !"exact".equals(match)) {
+      throw new RequestErrorException(
+          WampErrors.INVALID_ARGUMENT, "match policy '" + match + "' is not supported; only 'exact' is");
+    }
+  }
+
+  private void replyError(WampMessage request, RequestErrorException e) {
+    long requestId = requestIdOf(request);
+    if (requestId < 0) {
+      LOG.debug("no ERROR possible for {}: {}", MessageCodes.name(request.code()), e.getMessage());
+      return;
+    }
+    peer.send(new ErrorMessage(request.code(), requestId, Map.of(), e.errorUri(), Payload.of(e.args())));
+  }
+
+  private static long requestIdOf(WampMessage m) {
+    if (m instanceof Publish p) {
+      // The spec answers a failed publication only when it asked for acknowledgment.
+      return Boolean.TRUE.equals(p.options().get("acknowledge")) ? p.requestId() : -1;
+    } else if (m instanceof Subscribe s) {
+      return s.requestId();
+    } else if (m instanceof Unsubscribe u) {
+      return u.requestId();
+    } else if (m instanceof Call c) {
+      return c.requestId();
+    } else if (m instanceof Register r) {
+      return r.requestId();
+    } else if (m instanceof Unregister u) {
+      return u.requestId();
+    }
+    return -1;
+  }
+}

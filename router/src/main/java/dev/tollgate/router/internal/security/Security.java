@@ -1,0 +1,288 @@
+package dev.tollgate.router.internal.security;
+
+import dev.tollgate.auth.Authorizer;
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.H2UserStore;
+import dev.tollgate.auth.H2NonceStore;
+import dev.tollgate.auth.NonceStore;
+import dev.tollgate.auth.JdbcUserStore;
+import dev.tollgate.auth.OroPreset;
+import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.RuleStore;
+import dev.tollgate.auth.TicketGenerator;
+import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.auth.TicketVerdict;
+import dev.tollgate.auth.TicketVerifier;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserStore;
+import dev.tollgate.router.RouterConfig;
+import dev.tollgate.router.internal.core.Counters;
+import dev.tollgate.router.internal.core.Gatekeeper;
+import dev.tollgate.router.internal.core.Identity;
+import dev.tollgate.router.internal.core.TicketOutcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authentication and authorization for one router: the database, the user store, the ticket check, the failure
+ * throttle and the current rules.
+ *
+ * <p>Ticket checks and password checks are deliberately slow (thousands of hash rounds), so they run on a small
+ * pool of their own, one thread per core, with a bounded queue: they can never occupy Jetty's threads, and a flood
+ * of them is refused ("busy") rather than queued without end. Ticket values are never logged.
+ *
+ * <p>A check has a cheap part (format, date, user, already used: {@link TicketVerifier#prepare}) and a costly one
+ * (the digest); only the costly one is paced for an address that failed too often ({@link AuthThrottle}).
+ */
+public final class Security implements Gatekeeper, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Security.class);
+
+  private final RouterConfig config;
+  private final Database db;
+  private final UserStore users;
+  private final RuleStore rules;
+  private final TicketVerifier verifier;
+  private final TicketGenerator generator;
+  private final NonceStore nonces;
+  private final AuthThrottle throttle;
+  private final ThreadPoolExecutor pool;
+  private final java.util.concurrent.ScheduledExecutorService timer;
+  private volatile Authorizer authorizer;
+  private volatile long revision = -1;
+
+  private Security(RouterConfig config, Counters counters) {
+    this.config = config;
+    this.db = Database.open(config.databaseUrl());
+    this.users = config.get("users.source").equals("jdbc")
+        ? new JdbcUserStore(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
+            config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
+        : new H2UserStore(db);
+    this.rules = new RuleStore(db);
+    TicketSecret secret = config.ticketSecret();
+    this.nonces = new H2NonceStore(db, config.nonceCapacity());
+    this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
+        config.ticketFutureTolerance(), nonces);
+    this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
+    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tollgate-auth-throttle");
+      t.setDaemon(true);
+      return t;
+    });
+    this.throttle = new AuthThrottle(config.authFailureLimit(), config.authFailureWindow(), config.throttleInterval(),
+        config.throttleQueue(), timer, counters.authenticationFailures, counters.authenticationsPaced,
+        counters.authenticationsThrottled);
+    // A ticket check is 5,000 rounds of SHA-512 (~2.3 ms): half the cores at most, so that a burst of connections
+    // with tickets cannot take the CPU from the sessions already open.
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+        r -> {
+          Thread t = new Thread(r, "tollgate-auth-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Opens the database (migrating it), loads the configured rule preset once, and reads the rules. */
+  public static Security open(RouterConfig config, Counters counters) {
+    Security s = new Security(config, counters);
+    try {
+      String preset = config.get("rules.preset");
+      if (!preset.equals("none")
+          && s.rules.loadPresetOnce(preset, preset.equals("oro") ? OroPreset.rules() : OroPreset.openRules())) {
+        LOG.info("loaded the '{}' rule preset into {}", preset, s.db.url());
+      }
+      s.reload();
+      // Sessions that held tickets ended with the previous run: their backends may come back with them.
+      s.nonces.releaseAll(Instant.now().plus(config.backendReconnectGrace()));
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  @Override
+  public boolean ticketsEnabled() {
+    return verifier != null;
+  }
+
+  @Override
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  @Override
+  public Optional<User> findUser(String authid) {
+    return users.find(authid);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> refresh() {
+    return offload(this::reload, false);
+  }
+
+  /** Re-reads the rules if the database changed since the last call; true if it did. */
+  private boolean reload() {
+    long now = db.revision();
+    if (now == revision) {
+      return false;
+    }
+    authorizer = new Authorizer(rules.list());
+    revision = now;
+    return true;
+  }
+
+  /** Runs a slow check on the auth pool; a full queue completes at once with the busy value. */
+  private <T> CompletableFuture<T> offload(java.util.function.Supplier<T> work, T busy) {
+    try {
+      return CompletableFuture.supplyAsync(work, pool);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(busy);
+    }
+  }
+
+  /**
+   * Checks a ticket off the I/O threads, counting failures per client address: the cheap part at once, the digest
+   * paced when the address is throttled.
+   */
+  @Override
+  public CompletableFuture<TicketOutcome> verifyTicket(String ticket, String clientAddress) {
+    if (verifier == null) {
+      return CompletableFuture.completedFuture(TicketOutcome.refused(TicketOutcome.Refusal.INVALID,
+          new TicketVerdict.Refused(TicketVerdict.Reason.INVALID_FORMAT, "tickets are disabled: auth.secret is not set"),
+          "tickets are not enabled on this router"));
+    }
+    TicketOutcome busy = TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, BUSY);
+    TicketOutcome throttled = TicketOutcome.refused(TicketOutcome.Refusal.THROTTLED, null, THROTTLED);
+    return offload(() -> verifier.prepare(ticket, Instant.now()), null).thenCompose(prepared -> {
+      if (prepared == null) {
+        return CompletableFuture.completedFuture(busy);
+      }
+      if (prepared.refused() != null) {
+        return CompletableFuture.completedFuture(refused(prepared.refused(), clientAddress));
+      }
+      CompletableFuture<TicketOutcome> outcome =
+          throttle.run(clientAddress, () -> judge(prepared, clientAddress), pool, throttled, busy);
+      return outcome.thenApply(o -> {
+        if (o == throttled) {
+          LOG.info("ticket check from {} refused with 429: more than {} checks waiting while the address is throttled"
+              + " (auth.throttle-queue)", clientAddress, config.throttleQueue());
+        }
+        return o;
+      });
+    });
+  }
+
+  public static final String BUSY = "the router is busy authenticating; try again shortly";
+  public static final String THROTTLED = "too many failed authentications from this address; try again later";
+
+  private TicketOutcome judge(TicketVerifier.Prepared prepared, String remoteAddress) {
+    TicketVerdict verdict;
+    try {
+      verdict = verifier.finish(prepared, Instant.now());
+    } catch (RuntimeException e) {
+      LOG.warn("ticket check from {} failed: {}", remoteAddress, e.toString());
+      return TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null,
+          "the ticket could not be checked now; try again shortly");
+    }
+    if (verdict instanceof TicketVerdict.Accepted ok) {
+      String key = TicketVerifier.nonceKey(ok.ticket());
+      if (ok.isAnonymous()) {
+        return TicketOutcome.accepted(new Identity(null, List.of(config.get("auth.anonymous-ticket-role")), "ticket",
+            "secret", null, key));
+      }
+      User u = ok.user();
+      List<String> roles = u.roles().isEmpty() ? List.of("user") : u.roles();
+      return TicketOutcome.accepted(new Identity(u.username(), roles, "ticket", users.providerName(), u.id(), key));
+    }
+    return refused((TicketVerdict.Refused) verdict, remoteAddress);
+  }
+
+  private TicketOutcome refused(TicketVerdict.Refused refused, String remoteAddress) {
+    throttle.failed(remoteAddress, System.nanoTime());
+    LOG.info("ticket refused from {}: {} ({})", remoteAddress, refused.reason(), refused.detail());
+    return TicketOutcome.refused(TicketOutcome.Refusal.INVALID, refused, publicMessage(refused.reason()));
+  }
+
+  /**
+   * A session holding a ticket ended: an anonymous (backend) ticket may come back within
+   * {@code auth.backend-reconnect-grace}; a user's stays spent. Runs off the I/O threads.
+   */
+  @Override
+  public void release(Identity identity) {
+    String key = identity.ticketKey();
+    if (key == null) {
+      return;
+    }
+    Instant until = Instant.now().plus(identity.isBackendTicket() ? config.backendReconnectGrace() : java.time.Duration.ZERO);
+    Runnable release = () -> {
+      try {
+        nonces.release(key, until);
+      } catch (RuntimeException e) {
+        LOG.warn("releasing a used ticket failed: {}", e.toString());
+      }
+    };
+    try {
+      pool.execute(release);
+    } catch (RejectedExecutionException e) {
+      release.run();
+    }
+  }
+
+  /** What a client is told: enough to act on, without telling an attacker whether a user exists. */
+  static String publicMessage(TicketVerdict.Reason reason) {
+    return switch (reason) {
+      case INVALID_FORMAT -> "ticket refused: malformed";
+      case EXPIRED -> "ticket refused: expired; get a fresh ticket";
+      case FROM_THE_FUTURE -> "ticket refused: created in the future; check the clocks";
+      case REPLAYED -> "ticket refused: already used; tickets are one-time";
+      case UNKNOWN_USER, INVALID_DIGEST, USER_DISABLED -> "ticket refused: invalid";
+    };
+  }
+
+  /**
+   * HTTP Basic credentials for a fresh ticket: the user's password against its stored bcrypt hash. Empty when they
+   * do not match (counted as a failure). Runs on the auth pool.
+   */
+  public CompletableFuture<CredentialsOutcome> ticketForCredentials(String username, String password, String clientAddress) {
+    return throttle.run(clientAddress, () -> {
+      Optional<User> user = users.find(username);
+      if (user.isPresent() && user.get().enabled() && Passwords.matches(password, user.get().passwordHash())) {
+        return CredentialsOutcome.ticket(generator.forUser(user.get().username(), user.get().passwordHash()));
+      }
+      throttle.failed(clientAddress, System.nanoTime());
+      LOG.info("ticket request from {} refused: bad credentials for '{}'", clientAddress, username);
+      return CredentialsOutcome.WRONG;
+    }, pool, CredentialsOutcome.THROTTLED, CredentialsOutcome.BUSY);
+  }
+
+  /** What a request for a ticket came to, as the HTTP status that says it: 200 with a ticket, 401, 429 or 503. */
+  public record CredentialsOutcome(String ticket, int status) {
+    static final CredentialsOutcome WRONG = new CredentialsOutcome(null, 401);
+    static final CredentialsOutcome THROTTLED = new CredentialsOutcome(null, 429);
+    static final CredentialsOutcome BUSY = new CredentialsOutcome(null, 503);
+
+    static CredentialsOutcome ticket(String ticket) {
+      return new CredentialsOutcome(ticket, 200);
+    }
+  }
+
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    timer.shutdownNow();
+    db.close();
+  }
+}

@@ -1,0 +1,554 @@
+package dev.tollgate.router.internal.transport;
+
+import dev.tollgate.protocol.Abort;
+import dev.tollgate.protocol.Goodbye;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.WampMessage;
+import dev.tollgate.router.RouterConfig;
+import dev.tollgate.router.internal.core.Identity;
+import dev.tollgate.router.internal.core.Peer;
+import dev.tollgate.router.internal.core.Publication;
+import dev.tollgate.router.internal.core.RouterSession;
+import dev.tollgate.router.internal.core.WireFormat;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection carrying WAMP, on Jetty's websocket-core; a subclass per dialect (v2, v1) decodes and
+ * encodes.
+ *
+ * <p>Inbound: frames arrive one at a time on a Jetty thread (the next only after {@code demand()}), are reassembled,
+ * decoded and handed to the {@link RouterSession} in order. Outbound: the core hands this {@link Peer} messages, and
+ * publications encoded once per format; every message goes through a bounded {@link OutboundQueue}, and this
+ * connection's writer thread frames whatever has gathered ({@link ServerFrames}) into one pooled direct buffer and
+ * writes it to the socket at once. Jetty's session still writes the control frames (close, ping, pong); the
+ * {@link TollgateEndPoint} takes its writes and ours one at a time.
+ *
+ * <p>Threading: Jetty calls the frame handler methods one at a time; the {@link Peer} methods are called from any
+ * thread, possibly while the caller holds a session's lock, so they only queue and never call into a session.
+ */
+abstract class WebSocketConnection implements FrameHandler, Peer {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
+  /**
+   * Bytes per write, unless one frame is larger: bounds how long one connection holds its writer thread, and keeps
+   * the write buffer within what Jetty's buffer pool keeps (64 KiB); a larger one is allocated afresh, which made
+   * 4 KB fan-out three times slower.
+   */
+  private static final long MAX_BYTES_PER_WRITE = 64 * 1024;
+
+  protected final Transport transport;
+  protected final RouterConfig config;
+  private final WireFormat format;
+  protected final TollgateEndPoint endPoint;
+  private final OutboundQueue queue;
+  private final Flusher flusher = new Flusher();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Runnable flushTask = this::runFlush;
+  private final Writers.Lane writer;
+
+  protected volatile CoreSession ws;
+  protected volatile RouterSession session;
+  private volatile long lastInboundNanos = System.nanoTime();
+  /** Whole messages from frames; only the inbound thread touches it. */
+  private final MessageAssembler assembler = new MessageAssembler(new MessageAssembler.Receiver() {
+    @Override
+    public CompletableFuture<?> message(ByteBuffer bytes, boolean binary) {
+      return closed.get() ? null : onMessage(bytes, binary);
+    }
+
+    @Override
+    public void skipped(byte[] head, long size, boolean binary) {
+      dropOversized(head, size, binary);
+    }
+  });
+  /** Why the router closed this connection, for the log line when it has closed; null when the peer did. */
+  private volatile String closeCause;
+  /** The client's address, proxies resolved; set before the connection opens. */
+  private volatile String clientAddress;
+  /** The peer, as the log names it; set when the connection opens. */
+  private volatile String remoteText;
+  /** The largest message this peer may send now: by its identity once known (see {@link #joined}). */
+  private volatile int messageLimit;
+
+  protected final Identity urlIdentity;
+
+  /** @param urlIdentity who the upgrade request's ticket proved this peer to be, or null */
+  WebSocketConnection(Transport transport, WireFormat format, Identity urlIdentity, TollgateEndPoint endPoint) {
+    this.transport = transport;
+    this.config = transport.config();
+    this.urlIdentity = urlIdentity;
+    this.format = format;
+    this.endPoint = endPoint;
+    this.queue = new OutboundQueue(config.outboundQueueBytes(), config.outboundQueueMessages());
+    this.writer = transport.writers().assign();
+    this.messageLimit = messageLimitFor(urlIdentity);
+  }
+
+  /** One whole inbound message; returns a future when the next may be read only after it completes, else null. */
+  protected abstract CompletableFuture<?> onMessage(ByteBuffer bytes, boolean binaryFrame);
+
+  /** Encodes a message for this peer. */
+  protected abstract byte[] encode(WampMessage message);
+
+  /** The connection is open and registered: start the session (v2 waits for HELLO, v1 joins at once). */
+  protected abstract void opened();
+
+  @Override
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    this.ws = coreSession;
+    // Kept for the log line of the close, when Jetty no longer knows it; with the client's address behind a proxy.
+    String peer = String.valueOf(coreSession.getRemoteAddress());
+    String client = clientAddress;
+    this.remoteText = client == null || peer.contains(client) ? peer : client + " via " + peer;
+    boolean v1 = format == WireFormat.V1;
+    this.session = transport.core().openSession(this, urlIdentity, v1, !v1);
+    transport.connections().opened(this);
+    opened();
+    callback.succeeded();
+    coreSession.demand();
+  }
+
+  @Override
+  public void onFrame(Frame frame, Callback callback) {
+    lastInboundNanos = System.nanoTime();
+    CompletableFuture<?> pending = null;
+    try {
+      pending = switch (frame.getOpCode()) {
+        case OpCode.TEXT, OpCode.BINARY -> assembler.first(frame, messageLimit);
+        case OpCode.CONTINUATION -> assembler.continuation(frame, messageLimit);
+        case OpCode.PING -> pong(frame);
+        case OpCode.CLOSE -> answerEmptyClose(frame);
+        default -> null; // PONG only proves liveness
+      };
+    } catch (RuntimeException | Error bug) {
+      // A defect in the router must cost this connection at most, never the process or other sessions.
+      LOG.error("internal error on connection from {}; closing it", remote(), bug);
+      close(CloseStatus.SERVER_ERROR, "internal error");
+    } finally {
+      callback.succeeded();
+    }
+    if (frame.getOpCode() == OpCode.CLOSE) {
+      return;
+    }
+    if (pending == null) {
+      ws.demand();
+    } else {
+      // The session is waiting for a slow check (a ticket): the next message is read only after it is done.
+      pending.whenComplete((x, e) -> ws.demand());
+    }
+  }
+
+  /**
+   * A close without a status code is answered with 1000, as Ratchet does, so browsers report a normal close rather
+   * than 1005; any other close is echoed by Jetty.
+   */
+  private CompletableFuture<?> answerEmptyClose(Frame close) {
+    if (close.getPayloadLength() == 0) {
+      ws.close(CloseStatus.NORMAL, null, Callback.NOOP);
+    }
+    return null;
+  }
+
+  /** RFC 6455: a PONG with the PING's payload. Jetty's core leaves it to the frame handler. */
+  private CompletableFuture<?> pong(Frame ping) {
+    ByteBuffer payload = ByteBuffer.allocate(ping.getPayloadLength());
+    if (ping.hasPayload()) {
+      payload.put(ping.getPayload().duplicate()).flip();
+    }
+    ws.sendFrame(new Frame(OpCode.PONG, payload), Callback.NOOP, false);
+    return null;
+  }
+
+  /** The limit for {@code who} (null: not joined yet); computed when the identity is known, not per frame. */
+  private int messageLimitFor(Identity who) {
+    return who != null && who.authrole().equals(config.get("auth.anonymous-ticket-role"))
+        ? config.backendMaxMessageSize() : config.maxMessageSize();
+  }
+
+  /**
+   * A message over the limit was read and dropped, not the connection: closing would lose what the peer sends next
+   * (Oro's PHP publisher never reads, so it would not notice the close, and its next publications would vanish).
+   * The peer is told where its protocol has an answer; the log names the session, the size and the setting.
+   */
+  private void dropOversized(byte[] head, long size, boolean binary) {
+    transport.core().counters().oversizedMessages.increment();
+    boolean backend = messageLimit != config.maxMessageSize();
+    String setting = backend ? "limits.backend-max-message-size" : "limits.max-message-size";
+    RouterSession s = session;
+    Identity who = s.identity();
+    LOG.warn("dropped a message of {} bytes from {} (session {}, {}): larger than {} bytes ({})", size,
+        remote(), s.id(), who == null ? "not joined" : "authid " + who.authid() + ", role " + who.authrole(),
+        messageLimit, setting);
+    String message = "message of " + size + " bytes dropped: larger than " + messageLimit + " bytes ("
+        + setting + ")";
+    rejectOversized(head, binary, message);
+  }
+
+  /** Answers a message dropped for its size, from its first bytes, where the dialect has an answer. */
+  protected abstract void rejectOversized(byte[] head, boolean binaryFrame, String message);
+
+  @Override
+  public void onError(Throwable cause, Callback callback) {
+    if (cause instanceof CloseException close) {
+      closeCause = close.getStatusCode() + " " + close.getMessage();
+    }
+    LOG.debug("connection from {} failed: {}", remote(), cause.toString());
+    callback.succeeded();
+  }
+
+  @Override
+  public void onClosed(CloseStatus closeStatus, Callback callback) {
+    try {
+      closed.set(true);
+      queue.clear();
+      logClose(closeStatus);
+      session.transportClosed();
+      transport.connections().closed(this);
+    } finally {
+      callback.succeeded();
+    }
+  }
+
+  /** One line per closed connection, saying who closed it and why. */
+  private void logClose(CloseStatus status) {
+    RouterSession s = session;
+    Identity who = s.identity() != null ? s.identity() : urlIdentity;
+    String cause = closeCause;
+    String by = cause != null ? "by the router: " + cause : "by the peer: " + status.getCode()
+        + (status.getReason() == null || status.getReason().isEmpty() ? "" : " " + status.getReason());
+    LOG.info("connection from {} closed (session {}{}) {}", remote(), s.id(),
+        who == null ? "" : ", authid " + who.authid() + ", role " + who.authrole(), by);
+  }
+
+  /** The session joined a realm: the identity sets the message limit. */
+  @Override
+  public void joined(Identity who) {
+    messageLimit = messageLimitFor(who);
+  }
+
+  /**
+   * Called by the router's periodic sweep: pings a quiet receiver, closes a silent one. A connection that receives
+   * nothing (it holds no subscription, registration or call: Oro's backend publishers, which keep one connection for
+   * the life of a process and never read from it, so never answer a PING) is never closed for silence: losing it
+   * would lose its next publications without a word to it. TCP keep-alive finds such a peer when it is dead.
+   */
+  void checkLiveness(long nowNanos, long pingIntervalNanos, long idleTimeoutNanos) {
+    RouterSession s = session;
+    if (s == null || !s.expectsDeliveries()) {
+      // Silence is counted only while the connection has something to receive.
+      lastInboundNanos = nowNanos;
+      return;
+    }
+    long quiet = nowNanos - lastInboundNanos;
+    if (quiet > idleTimeoutNanos) {
+      close(CloseStatus.SHUTDOWN, "idle timeout: nothing received for " + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms"
+          + " (session.idle-timeout) while holding subscriptions or registrations");
+    } else if (pingIntervalNanos > 0 && quiet > pingIntervalNanos && !closed.get()) {
+      ws.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+    }
+  }
+
+  RouterSession session() {
+    return session;
+  }
+
+  /** For Jetty's dump: who, which session, and what waits to be written. */
+  @Override
+  public String toString() {
+    RouterSession s = session;
+    return format + " connection from " + remote() + " (session " + (s == null ? 0 : s.id()) + ", " + queue + ")";
+  }
+
+  @Override
+  public WireFormat format() {
+    return format;
+  }
+
+  @Override
+  public void send(WampMessage message) {
+    byte[] bytes = encode(message);
+    if (bytes != null) {
+      sendBytes(bytes);
+    }
+  }
+
+  /** Queues one message already encoded for this peer; for a dialect that encodes messages of its own making. */
+  protected void sendBytes(byte[] bytes) {
+    enqueue(bytes);
+  }
+
+  /** Whether the transport is closed or closing. */
+  protected boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void deliver(Publication publication) {
+    enqueue(publication.encoded(format));
+  }
+
+  @Override
+  public void sendAndClose(WampMessage last) {
+    if (closeCause == null) {
+      closeCause = last instanceof Abort abort
+          ? "ABORT " + abort.reason() + " " + abort.details().getOrDefault("message", "")
+          : last instanceof Goodbye goodbye ? "GOODBYE " + goodbye.reason() : MessageCodes.name(last.code());
+    }
+    send(last);
+    close(CloseStatus.NORMAL, null);
+  }
+
+  @Override
+  public void sayGoodbye(Goodbye goodbye) {
+    send(goodbye);
+  }
+
+  @Override
+  public void close(Peer.Close how, String reason) {
+    close(how == Peer.Close.NORMAL ? CloseStatus.NORMAL : CloseStatus.SHUTDOWN, reason);
+  }
+
+  @Override
+  public String describe() {
+    return remote();
+  }
+
+  @Override
+  public String clientAddress() {
+    return remoteAddress();
+  }
+
+  /** Closes the transport with a WebSocket close code and reason, after what is already queued. */
+  void close(int closeCode, String reason) {
+    if (closed.get()) {
+      return;
+    }
+    if (closeCause == null) {
+      closeCause = closeCode + (reason == null ? "" : " " + reason);
+    }
+    queue.offerClose(new OutboundQueue.CloseAfter(closeCode, reason));
+    scheduleFlush();
+  }
+
+  String remote() {
+    String r = remoteText;
+    if (r != null) {
+      return r;
+    }
+    CoreSession s = ws;
+    return s == null || s.getRemoteAddress() == null ? "?" : String.valueOf(s.getRemoteAddress());
+  }
+
+  /** The client's address as the upgrade request showed it, proxies resolved ({@link ClientAddress}). */
+  void setClientAddress(String address) {
+    this.clientAddress = address;
+  }
+
+  String remoteAddress() {
+    String client = clientAddress;
+    if (client != null) {
+      return client;
+    }
+    CoreSession s = ws;
+    if (s != null && s.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
+      return a.getAddress().getHostAddress();
+    }
+    return "?";
+  }
+
+  /**
+   * Resets the connection at once, after the session's state is gone, without waiting for queued frames: for
+   * shutdown, whose peers have had {@code server.shutdown-grace} to answer GOODBYE. The log line says why.
+   */
+  void abort(String why) {
+    if (closeCause == null) {
+      closeCause = "reset: " + why;
+    }
+    endPoint.resetConnection();
+  }
+
+  /**
+   * Ends the connection without a close handshake, as WAMP v1 wants (AutobahnJS 0.8 reconnects only after an unclean
+   * close): what the socket holds still goes, then a FIN, and a peer that has not closed within
+   * {@code session.close-grace} is reset.
+   */
+  protected void closeWithoutHandshake(String why) {
+    if (closed.compareAndSet(false, true)) {
+      if (closeCause == null) {
+        closeCause = why;
+      }
+      queue.clear();
+      endPoint.shutdownOutputThenReset(config.closeGrace());
+    }
+  }
+
+
+  private void enqueue(byte[] message) {
+    if (closed.get()) {
+      return;
+    }
+    if (!queue.offer(message)) {
+      disconnectSlowConsumer();
+      return;
+    }
+    scheduleFlush();
+  }
+
+  private void disconnectSlowConsumer() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    transport.core().counters().slowConsumerDisconnects.increment();
+    String reason = "slow consumer: more than " + queue.maxMessages() + " messages or " + queue.maxBytes()
+        + " bytes queued (limits.outbound-queue-*)";
+    LOG.info("disconnecting {} (session {}): {}", remote(), session.id(), reason);
+    closeCause = "1008 " + reason;
+    queue.clear();
+    // RFC 6455 7.1.7: "the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4) before
+    // proceeding to _Close the WebSocket Connection_". The frame waits for the write in progress, which a peer that
+    // does not read never lets finish; so after the grace the connection is reset, which frees what the kernel holds
+    // for it and tells the peer, where a FIN would wait behind the unread bytes. RFC 6455 7.1.1: "An endpoint MAY close
+    // the connection via any means available when necessary, such as when under attack."
+    ws.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
+    endPoint.resetConnectionUnlessClosedWithin(config.closeGrace());
+    // The session leaves now, not when the close completes, so that publishers stop finding it in the tables; on the
+    // writer thread, because the caller may hold a session's lock (see Peer).
+    writer.schedule(session::transportClosed);
+  }
+
+  /**
+   * Every send, reply or event, is written by this connection's writer thread, never by the sender: the sender
+   * costs no system call, and what other senders queue meanwhile leaves in the same write. Measured on RPC, 10 callers
+   * to one callee: writing replies on the thread that handled the request instead gave 35% fewer calls/s.
+   */
+  private void scheduleFlush() {
+    if (flushScheduled.compareAndSet(false, true)) {
+      writer.schedule(flushTask);
+    }
+  }
+
+  private void runFlush() {
+    flushScheduled.set(false);
+    flusher.iterate();
+  }
+
+  /**
+   * Drains the queue straight to the socket: whatever frames have gathered, up to a bound, leave in one write, then
+   * the next batch. A queued close goes after the frames before it.
+   */
+  private final class Flusher extends IteratingCallback {
+    /** The messages of the write being prepared; only process() touches it, and never twice at once. */
+    private final ArrayList<byte[]> messages = new ArrayList<>();
+    /** The bytes being written: the messages framed into one pooled direct buffer. */
+    private RetainableByteBuffer writing;
+    private int inFlightMessages;
+    /** The messages' bytes as the queue counts them, without the frame headers. */
+    private long inFlightBytes;
+    private OutboundQueue.CloseAfter closeAfter;
+    private boolean done;
+
+    @Override
+    protected Action process() {
+      if (!done && !ws.isOutputOpen()) {
+        // Jetty closed the session (the peer's close, an error): no data frame may follow its close frame.
+        done = true;
+      }
+      if (done) {
+        queue.clear();
+        return Action.IDLE;
+      }
+      Object item;
+      long writeBytes = 0;
+      while ((item = queue.peek()) != null) {
+        if (item instanceof OutboundQueue.CloseAfter close) {
+          queue.poll();
+          closeAfter = close;
+          break;
+        }
+        byte[] message = (byte[]) item;
+        int frameBytes = ServerFrames.headerLength(message.length) + message.length;
+        if (!messages.isEmpty() && writeBytes + frameBytes > MAX_BYTES_PER_WRITE) {
+          break;
+        }
+        queue.poll();
+        messages.add(message);
+        inFlightBytes += message.length;
+        writeBytes += frameBytes;
+      }
+      inFlightMessages = messages.size();
+      if (inFlightMessages == 0) {
+        if (closeAfter != null) {
+          closeNow();
+        }
+        return Action.IDLE;
+      }
+      // One direct buffer, one write(2): the JDK would otherwise copy every heap frame of a gathering write into a
+      // temporary direct buffer of its own, allocating most of them afresh.
+      writing = ws.getByteBufferPool().acquire((int) writeBytes, true);
+      ByteBuffer out = writing.getByteBuffer();
+      int start = BufferUtil.flipToFill(out);
+      boolean binary = format.binary();
+      for (int i = 0; i < inFlightMessages; i++) {
+        byte[] message = messages.get(i);
+        ServerFrames.putHeader(out, binary, message.length);
+        out.put(message);
+      }
+      BufferUtil.flipToFlush(out, start);
+      messages.clear();
+      endPoint.write(this, out);
+      return Action.SCHEDULED;
+    }
+
+    @Override
+    protected void onSuccess() {
+      release();
+      if (closeAfter != null) {
+        closeNow();
+      }
+    }
+
+    private void release() {
+      queue.written(inFlightMessages, inFlightBytes);
+      inFlightMessages = 0;
+      inFlightBytes = 0;
+      if (writing != null) {
+        writing.release();
+        writing = null;
+      }
+    }
+
+    private void closeNow() {
+      OutboundQueue.CloseAfter close = closeAfter;
+      closeAfter = null;
+      done = true;
+      closed.set(true);
+      ws.close(close.code(), close.reason(), Callback.NOOP);
+      // A peer that neither reads nor answers the close would keep the connection, and what the kernel holds for it,
+      // until Jetty's idle timeout.
+      endPoint.resetConnectionUnlessClosedWithin(config.closeGrace());
+    }
+
+    @Override
+    protected void onCompleteFailure(Throwable cause) {
+      release();
+      queue.clear();
+      LOG.debug("writing to {} failed: {}", remote(), cause.toString());
+    }
+  }
+}
