@@ -145,10 +145,6 @@ public final class RouterConfig {
     return v;
   }
 
-  public Map<String, String> asMap() {
-    return Map.copyOf(values);
-  }
-
   public String host() {
     return get("server.host");
   }

@@ -34,11 +34,6 @@ public enum WireFormat {
     };
   }
 
-  /** The v2 serializer; null for {@link #V1} and {@link #OBJECTS}. */
-  public Serializer serializer() {
-    return serializer;
-  }
-
   /** Whether the bytes are binary (MessagePack, CBOR) rather than text. */
   public boolean binary() {
     return serializer != null && serializer.binary();
