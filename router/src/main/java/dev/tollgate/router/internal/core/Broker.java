@@ -1,12 +1,12 @@
 package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.Ids;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.WampErrors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pub/sub for one realm.
@@ -16,96 +16,107 @@ import java.util.concurrent.ConcurrentHashMap;
  * format for all its receivers.
  */
 final class Broker {
-  private final Ids.Sequence subscriptionIds;
   private final Counters counters;
   private final int maxSubscriptionsPerSession;
-  private final ConcurrentHashMap<String, Subscription> byTopic = new ConcurrentHashMap<>();
-  private final HashMap<Long, Subscription> byId = new HashMap<>();
+  private final SubscriptionTable<RouterSession> table;
 
   Broker(Ids.Sequence subscriptionIds, Counters counters, int maxSubscriptionsPerSession) {
-    this.subscriptionIds = subscriptionIds;
+    this.table = new SubscriptionTable<>(subscriptionIds);
     this.counters = counters;
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
   }
 
-  /** Owner only: adds {@code session} to the topic's subscription and returns its id, the same if already in it. */
-  long subscribe(RouterSession session, String topic) {
-    Subscription current = byTopic.get(topic);
+  /**
+   * Owner only: adds {@code session} to the subscription of ({@code topic}, {@code policy}) and returns its id, the
+   * same if already in it.
+   */
+  long subscribe(RouterSession session, String topic, MatchPolicy policy) {
+    Subscription<RouterSession> current = table.find(topic, policy);
     if (current != null && current.contains(session)) {
-      return current.id;
+      return current.id();
     }
     if (session.subscriptions().size() >= maxSubscriptionsPerSession) {
       throw new RequestErrorException(WampErrors.NOT_AUTHORIZED, "a session may hold at most "
           + maxSubscriptionsPerSession + " subscriptions (limits.max-subscriptions-per-session)");
     }
-    Subscription next = (current == null ? new Subscription(subscriptionIds.next(), topic) : current).with(session);
-    byTopic.put(topic, next);
-    byId.put(next.id, next);
-    session.subscriptions().add(next.id);
-    return next.id;
+    long id = table.add(topic, policy, session).subscription().id();
+    session.subscriptions().add(id);
+    return id;
   }
 
   /** Owner only. */
   void unsubscribe(RouterSession session, long subscriptionId) {
-    if (!session.subscriptions().contains(subscriptionId) || !remove(session, subscriptionId)) {
+    if (!session.subscriptions().remove(subscriptionId) || table.remove(subscriptionId, session) == null) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_SUBSCRIPTION, "no subscription " + subscriptionId + " in this session");
     }
   }
 
-  /** Owner only: takes the session out of one subscription; false if it was not in it. */
-  private boolean remove(RouterSession session, long subscriptionId) {
-    session.subscriptions().remove(subscriptionId);
-    Subscription current = byId.get(subscriptionId);
-    if (current == null) {
-      return false;
-    }
-    Subscription next = current.without(session);
-    if (next == current) {
-      return false;
-    }
-    if (next == null) {
-      byTopic.remove(current.topic);
-      byId.remove(subscriptionId);
-    } else {
-      byTopic.put(current.topic, next);
-      byId.put(subscriptionId, next);
-    }
-    return true;
-  }
-
   /** Owner only: the session leaves every subscription. */
   void removeSubscriptions(RouterSession session) {
     for (Long id : List.copyOf(session.subscriptions())) {
-      remove(session, id);
+      session.subscriptions().remove(id);
+      table.remove(id, session);
     }
   }
 
-  /** Any thread (the publisher's; null for the router's own): delivers a publication and returns its id. */
+  /** Read-only: the subscriptions as they are now, for the meta API and tests. */
+  SubscriptionTable<RouterSession> table() {
+    return table;
+  }
+
+  /**
+   * Any thread (the publisher's; null for the router's own): delivers a publication to every matching subscription
+   * and returns its id. "When a single event matches more than one of a Subscriber's subscriptions, the event will
+   * be delivered for each subscription."
+   */
   long publish(RouterSession publisher, Publish publish) {
     long publicationId = Ids.globalRandom();
-    Subscription sub = byTopic.get(publish.topic());
-    if (sub == null) {
-      return publicationId;
+    Delivery delivery = new Delivery(publisher, publish, publicationId);
+    table.forEachMatch(publish.topic(), delivery);
+    counters.eventsDelivered.add(delivery.delivered);
+    return publicationId;
+  }
+
+  /** One publication on its way to each matching subscription: one EVENT, encoded once per format, per subscription. */
+  private static final class Delivery implements java.util.function.Consumer<Subscription<RouterSession>> {
+    private final Publish publish;
+    private final Audience audience;
+    private final Map<String, Object> disclosed;
+    private final long publicationId;
+    int delivered;
+
+    Delivery(RouterSession publisher, Publish publish, long publicationId) {
+      this.publish = publish;
+      this.publicationId = publicationId;
+      Map<String, Object> options = publish.options();
+      this.audience = Audience.of(publisher, options);
+      Map<String, Object> details = Map.of();
+      if (publisher != null && Boolean.TRUE.equals(options.get("disclose_me"))) {
+        details = new HashMap<>(4);
+        details.put("publisher", publisher.id());
+        details.put("publisher_authid", publisher.authid());
+        details.put("publisher_authrole", publisher.authrole());
+      }
+      this.disclosed = details;
     }
-    Map<String, Object> options = publish.options();
-    Audience audience = Audience.of(publisher, options);
-    Map<String, Object> details = Map.of();
-    if (publisher != null && Boolean.TRUE.equals(options.get("disclose_me"))) {
-      Map<String, Object> d = new HashMap<>(4);
-      d.put("publisher", publisher.id());
-      d.put("publisher_authid", publisher.authid());
-      d.put("publisher_authrole", publisher.authrole());
-      details = d;
-    }
-    Publication publication = new Publication(publish.topic(), sub.id, publicationId, details, publish.payload());
-    int delivered = 0;
-    for (RouterSession receiver : sub.subscribers) {
-      if (audience.includes(receiver) && receiver.deliver(publication)) {
-        delivered++;
+
+    @Override
+    public void accept(Subscription<RouterSession> sub) {
+      Map<String, Object> details = disclosed;
+      if (sub.policy() != MatchPolicy.EXACT) {
+        // "If a subscription was established with a pattern-based matching policy, a Broker MUST supply the original
+        // PUBLISH.Topic as provided by the Publisher in EVENT.Details.topic|uri to the Subscribers."
+        details = new HashMap<>(disclosed);
+        details.put("topic", publish.topic());
+      }
+      Publication publication = new Publication(publish.topic(), sub.id(), publicationId, details, publish.payload());
+      for (int i = 0, n = sub.memberCount(); i < n; i++) {
+        RouterSession receiver = sub.member(i);
+        if (audience.includes(receiver) && receiver.deliver(publication)) {
+          delivered++;
+        }
       }
     }
-    counters.eventsDelivered.add(delivered);
-    return publicationId;
   }
 }

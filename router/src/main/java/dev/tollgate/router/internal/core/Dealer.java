@@ -5,18 +5,15 @@ import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Ids;
 import dev.tollgate.protocol.Invocation;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Result;
 import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.Yield;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routed RPC for one realm.
@@ -30,131 +27,56 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Dealer {
 
-  /** How a call picks among the callees of a shared registration (Advanced Profile, shared registration). */
-  enum InvocationPolicy {
-    SINGLE, ROUNDROBIN, RANDOM, FIRST, LAST;
-
-    /** The policy a REGISTER's {@code invoke} option names (the codec has checked it is one); absent means single. */
-    static InvocationPolicy of(Object invoke) {
-      return invoke == null ? SINGLE : valueOf(((String) invoke).toUpperCase(java.util.Locale.ROOT));
-    }
-
-    String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
-  /**
-   * The sessions that provide one procedure, in the order they registered; immutable, replaced on change. The
-   * round-robin position is shared by all versions of one registration.
-   */
-  record Registration(long id, InvocationPolicy policy, List<RouterSession> callees, AtomicLong turn) {
-
-    Registration with(RouterSession callee) {
-      List<RouterSession> more = new ArrayList<>(callees.size() + 1);
-      more.addAll(callees);
-      more.add(callee);
-      return new Registration(id, policy, List.copyOf(more), turn);
-    }
-
-    Registration without(RouterSession callee) {
-      if (!callees.contains(callee)) {
-        return this;
-      }
-      List<RouterSession> fewer = new ArrayList<>(callees);
-      fewer.remove(callee);
-      return fewer.isEmpty() ? null : new Registration(id, policy, List.copyOf(fewer), turn);
-    }
-
-    RouterSession pick() {
-      int n = callees.size();
-      return switch (policy) {
-        case SINGLE, FIRST -> callees.get(0);
-        case LAST -> callees.get(n - 1);
-        case ROUNDROBIN -> callees.get((int) Math.floorMod(turn.getAndIncrement(), (long) n));
-        case RANDOM -> callees.get(ThreadLocalRandom.current().nextInt(n));
-      };
-    }
-  }
-
-  private final Ids.Sequence registrationIds;
   private final int maxRegistrationsPerSession;
-  private final ConcurrentHashMap<String, Registration> byProcedure = new ConcurrentHashMap<>();
-  private final HashMap<Long, String> procedureById = new HashMap<>();
+  private final RegistrationTable<RouterSession> table;
 
   Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession) {
-    this.registrationIds = registrationIds;
+    this.table = new RegistrationTable<>(registrationIds);
     this.maxRegistrationsPerSession = maxRegistrationsPerSession;
   }
 
-  /** Owner only: adds the callee to the procedure's registration, or creates it; returns the registration id. */
-  long register(RouterSession callee, String procedure, InvocationPolicy policy) {
+  /**
+   * Owner only: adds the callee to the registration of ({@code procedure}, {@code match}), or creates it; returns
+   * the registration id.
+   */
+  long register(RouterSession callee, String procedure, MatchPolicy match, InvocationPolicy invoke) {
     if (callee.registrations().size() >= maxRegistrationsPerSession) {
       throw new RequestErrorException(WampErrors.NOT_AUTHORIZED, "a session may hold at most "
           + maxRegistrationsPerSession + " registrations (limits.max-registrations-per-session)");
     }
-    Registration current = byProcedure.get(procedure);
-    Registration next;
-    if (current == null) {
-      next = new Registration(registrationIds.next(), policy, List.of(callee), new AtomicLong());
-      procedureById.put(next.id(), procedure);
-    } else if (current.policy() == InvocationPolicy.SINGLE || policy == InvocationPolicy.SINGLE) {
-      throw new RequestErrorException(
-          WampErrors.PROCEDURE_ALREADY_EXISTS, "procedure '" + procedure + "' is already registered");
-    } else if (current.policy() != policy) {
-      throw new RequestErrorException(WampErrors.PROCEDURE_EXISTS_WITH_DIFFERENT_INVOCATION_POLICY, "procedure '"
-          + procedure + "' is registered with invocation policy '" + current.policy().wireName() + "', not '"
-          + policy.wireName() + "'");
-    } else if (current.callees().contains(callee)) {
-      throw new RequestErrorException(
-          WampErrors.PROCEDURE_ALREADY_EXISTS, "this session already registered procedure '" + procedure + "'");
-    } else {
-      next = current.with(callee);
+    try {
+      long id = table.add(procedure, match, invoke, callee).id();
+      callee.registrations().add(id);
+      return id;
+    } catch (RegistrationConflictException e) {
+      throw new RequestErrorException(e.kind().wampError(), e.getMessage());
     }
-    byProcedure.put(procedure, next);
-    callee.registrations().add(next.id());
-    return next.id();
   }
 
   /** Owner only. */
   void unregister(RouterSession callee, long registrationId) {
-    if (!callee.registrations().contains(registrationId) || !remove(callee, registrationId)) {
+    if (!callee.registrations().remove(registrationId) || table.remove(registrationId, callee) == null) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_REGISTRATION, "no registration " + registrationId + " in this session");
     }
   }
 
-  /** Owner only: takes the callee out of a registration, which ends with its last callee; false if not in it. */
-  private boolean remove(RouterSession callee, long registrationId) {
-    callee.registrations().remove(registrationId);
-    String procedure = procedureById.get(registrationId);
-    Registration current = procedure == null ? null : byProcedure.get(procedure);
-    if (current == null || current.id() != registrationId) {
-      return false;
-    }
-    Registration next = current.without(callee);
-    if (next == current) {
-      return false;
-    }
-    if (next == null) {
-      byProcedure.remove(procedure);
-      procedureById.remove(registrationId);
-    } else {
-      byProcedure.put(procedure, next);
-    }
-    return true;
-  }
-
   /** Owner only: the session's registrations end (its calls are settled by {@link #settleCallsOf}). */
   void removeRegistrations(RouterSession session) {
     for (Long id : List.copyOf(session.registrations())) {
-      remove(session, id);
+      session.registrations().remove(id);
+      table.remove(id, session);
     }
+  }
+
+  /** Read-only: the registrations as they are now, for the meta API and tests. */
+  RegistrationTable<RouterSession> table() {
+    return table;
   }
 
   /** Any thread (the caller's): routes a CALL to a callee. */
   void call(RouterSession caller, Call call) {
-    Registration r = byProcedure.get(call.procedure());
+    Registration<RouterSession> r = table.match(call.procedure());
     if (r == null) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
@@ -178,6 +100,12 @@ final class Dealer {
       d.put("caller_authid", caller.authid());
       d.put("caller_authrole", caller.authrole());
       details = d;
+    }
+    if (r.policy() != MatchPolicy.EXACT) {
+      // "If an endpoint was registered with a pattern-based matching policy, a Dealer MUST supply the original
+      // CALL.Procedure as provided by the Caller in INVOCATION.Details.procedure to the Callee."
+      details = new HashMap<>(details);
+      details.put("procedure", call.procedure());
     }
     callee.deliver(new Invocation(pending.invocationId, r.id(), details, call.payload()));
   }

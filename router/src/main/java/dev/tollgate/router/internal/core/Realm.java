@@ -1,5 +1,7 @@
 package dev.tollgate.router.internal.core;
 
+import dev.tollgate.protocol.MatchPolicy;
+
 /**
  * One realm: its session directory, its broker and its dealer. Sessions of different realms never see each other.
  *
@@ -51,16 +53,16 @@ public final class Realm {
     dealer.settleCallsOf(session);
   }
 
-  synchronized long subscribe(RouterSession session, String topic) {
-    return broker.subscribe(session, topic);
+  synchronized long subscribe(RouterSession session, String topic, MatchPolicy match) {
+    return broker.subscribe(session, topic, match);
   }
 
   synchronized void unsubscribe(RouterSession session, long subscriptionId) {
     broker.unsubscribe(session, subscriptionId);
   }
 
-  synchronized long register(RouterSession session, String procedure, Dealer.InvocationPolicy policy) {
-    return dealer.register(session, procedure, policy);
+  synchronized long register(RouterSession session, String procedure, MatchPolicy match, InvocationPolicy invoke) {
+    return dealer.register(session, procedure, match, invoke);
   }
 
   synchronized void unregister(RouterSession session, long registrationId) {

@@ -11,6 +11,7 @@ import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.EventReceived;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -240,7 +241,7 @@ public final class RouterSession {
       checkUri(sub.topic(), "topic");
       checkMatchPolicy(sub.options());
       authorize(Action.SUBSCRIBE, sub.topic());
-      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic())));
+      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic(), MatchPolicy.EXACT)));
     } else if (message instanceof Unsubscribe u) {
       r.unsubscribe(this, u.subscriptionId());
       peer.send(new Unsubscribed(u.requestId()));
@@ -252,8 +253,8 @@ public final class RouterSession {
       checkUri(reg.procedure(), "procedure");
       checkMatchPolicy(reg.options());
       authorize(Action.REGISTER, reg.procedure());
-      Dealer.InvocationPolicy policy = Dealer.InvocationPolicy.of(reg.options().get("invoke"));
-      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), policy)));
+      InvocationPolicy invoke = InvocationPolicy.of(reg.options().get("invoke"));
+      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), MatchPolicy.EXACT, invoke)));
     } else if (message instanceof Unregister u) {
       r.unregister(this, u.registrationId());
       peer.send(new Unregistered(u.requestId()));

@@ -1,63 +1,139 @@
 package dev.tollgate.router.internal.core;
 
+import dev.tollgate.protocol.MatchPolicy;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.RandomAccess;
+
 /**
- * All sessions subscribed to one topic with one match policy share one subscription and its id. Immutable: a change
- * makes a new snapshot, so publishers read {@link #subscribers} without a lock.
+ * One subscription: a topic pattern under one match policy, its router-scope id, and the members subscribed to it.
+ *
+ * <p>Immutable, so any thread may read it without a lock: a change makes a new snapshot with the same id, which the
+ * {@link SubscriptionTable} publishes in place of this one. A publisher that got this snapshot delivers to exactly
+ * these members, even if one unsubscribes meanwhile. Members are compared by identity ({@code ==}), because they are
+ * sessions: two sessions are never the same subscriber, whatever their {@code equals} says.
+ *
+ * @param <S> the member type, a session in the router
  */
-final class Subscription {
-  private static final RouterSession[] NONE = new RouterSession[0];
+public final class Subscription<S> {
+  private final long id;
+  private final String pattern;
+  private final MatchPolicy policy;
+  /** Never modified after construction; holds only {@code S}, never null. */
+  private final Object[] members;
 
-  final long id;
-  final String topic;
-  /** Never modified after construction. */
-  final RouterSession[] subscribers;
-
-  Subscription(long id, String topic) {
-    this(id, topic, NONE);
+  Subscription(long id, String pattern, MatchPolicy policy, S first) {
+    this(id, pattern, policy, new Object[] {first});
   }
 
-  private Subscription(long id, String topic, RouterSession[] subscribers) {
+  private Subscription(long id, String pattern, MatchPolicy policy, Object[] members) {
     this.id = id;
-    this.topic = topic;
-    this.subscribers = subscribers;
+    this.pattern = pattern;
+    this.policy = policy;
+    this.members = members;
   }
 
-  boolean contains(RouterSession session) {
-    for (RouterSession s : subscribers) {
-      if (s == session) {
-        return true;
-      }
+  /** The subscription id, shared by all members, the same in every snapshot of this subscription. */
+  public long id() {
+    return id;
+  }
+
+  /** The topic, or the topic pattern for a prefix or wildcard subscription, as the SUBSCRIBE gave it. */
+  public String pattern() {
+    return pattern;
+  }
+
+  public MatchPolicy policy() {
+    return policy;
+  }
+
+  /** The number of members; at least 1, since a subscription ends with its last member. */
+  public int memberCount() {
+    return members.length;
+  }
+
+  /**
+   * The member at {@code index}, in the order they subscribed. With {@link #memberCount()} this is the hot path of a
+   * publication: it iterates a thousand subscribers without allocating, and without handing out the array.
+   */
+  @SuppressWarnings("unchecked")
+  public S member(int index) {
+    return (S) members[index];
+  }
+
+  /** The members in the order they subscribed, as an unmodifiable view of this snapshot. */
+  public List<S> members() {
+    return new Members<>(members);
+  }
+
+  /** Whether {@code member} (this very object) is subscribed. */
+  public boolean contains(S member) {
+    return indexOf(member) >= 0;
+  }
+
+  /** This subscription with {@code member} added last; this same snapshot if it is a member already. */
+  public Subscription<S> with(S member) {
+    if (member == null) {
+      throw new NullPointerException("member");
     }
-    return false;
-  }
-
-  Subscription with(RouterSession session) {
-    if (contains(session)) {
+    if (contains(member)) {
       return this;
     }
-    RouterSession[] next = java.util.Arrays.copyOf(subscribers, subscribers.length + 1);
-    next[subscribers.length] = session;
-    return new Subscription(id, topic, next);
+    Object[] more = Arrays.copyOf(members, members.length + 1);
+    more[members.length] = member;
+    return new Subscription<>(id, pattern, policy, more);
   }
 
-  /** This subscription without {@code session}, or null when nobody would be left. */
-  Subscription without(RouterSession session) {
-    int at = -1;
-    for (int i = 0; i < subscribers.length; i++) {
-      if (subscribers[i] == session) {
-        at = i;
-        break;
-      }
-    }
+  /**
+   * This subscription without {@code member}: null when nobody would be left, this same snapshot when it was not a
+   * member. The others keep their order.
+   */
+  public Subscription<S> without(S member) {
+    int at = indexOf(member);
     if (at < 0) {
       return this;
     }
-    if (subscribers.length == 1) {
+    if (members.length == 1) {
       return null;
     }
-    RouterSession[] next = new RouterSession[subscribers.length - 1];
-    System.arraycopy(subscribers, 0, next, 0, at);
-    System.arraycopy(subscribers, at + 1, next, at, subscribers.length - at - 1);
-    return new Subscription(id, topic, next);
+    Object[] fewer = new Object[members.length - 1];
+    System.arraycopy(members, 0, fewer, 0, at);
+    System.arraycopy(members, at + 1, fewer, at, members.length - at - 1);
+    return new Subscription<>(id, pattern, policy, fewer);
+  }
+
+  private int indexOf(Object member) {
+    for (int i = 0; i < members.length; i++) {
+      if (members[i] == member) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public String toString() {
+    return "Subscription " + id + " '" + pattern + "' (" + policy.wireName() + ", " + members.length + " members)";
+  }
+
+  /** A read-only list over a snapshot's array; the array never changes, so the view never does either. */
+  private static final class Members<S> extends AbstractList<S> implements RandomAccess {
+    private final Object[] members;
+
+    Members(Object[] members) {
+      this.members = members;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S get(int index) {
+      return (S) members[index];
+    }
+
+    @Override
+    public int size() {
+      return members.length;
+    }
   }
 }
