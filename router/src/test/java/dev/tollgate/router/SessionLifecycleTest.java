@@ -64,6 +64,19 @@ class SessionLifecycleTest {
   }
 
   @Test
+  void jettysDumpShowsTheWritersTheConnectionsAndTheirQueues() {
+    try (TestClient c = TestClient.connect(router, Serializer.JSON)) {
+      long session = c.join("realm1").session();
+      String dump = router.dump();
+      assertTrue(dump.contains("tollgate-writer-0"), dump);
+      assertTrue(dump.contains("connections: 1 open"), dump);
+      assertTrue(dump.contains("JSON connection from /127.0.0.1:"), dump);
+      assertTrue(dump.contains("(session " + session + ", queued 0/"), dump);
+      assertTrue(dump.contains("realm realm1 (1 sessions)"), dump);
+    }
+  }
+
+  @Test
   void unknownRealmIsAbortedAndClosed() {
     try (TestClient c = TestClient.connect(router, Serializer.JSON)) {
       c.send(new Hello("nowhere", Map.of("roles", Map.of("subscriber", Map.of()))));
