@@ -1,7 +1,7 @@
 package dev.tollgate.auth;
 
-import static dev.tollgate.auth.Rule.Match.EXACT;
-import static dev.tollgate.auth.Rule.Match.PREFIX;
+import static dev.tollgate.protocol.MatchPolicy.EXACT;
+import static dev.tollgate.protocol.MatchPolicy.PREFIX;
 
 import java.util.EnumSet;
 import java.util.List;

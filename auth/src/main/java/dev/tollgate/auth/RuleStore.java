@@ -1,6 +1,7 @@
 package dev.tollgate.auth;
 
 import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.protocol.MatchPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +53,7 @@ public final class RuleStore {
         ResultSet rs = s.executeQuery("SELECT id, realm, role, pattern, match_policy, actions, note FROM tg_rule ORDER BY id")) {
       while (rs.next()) {
         rules.add(new Rule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            Rule.Match.parse(rs.getString(5)), Action.parseList(rs.getString(6)), rs.getString(7)));
+            MatchPolicy.parse(rs.getString(5)), Action.parseList(rs.getString(6)), rs.getString(7)));
       }
     } catch (SQLException e) {
       throw new DataAccessException("listing rules", e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,10 +65,10 @@ class DatabaseTest {
       assertEquals(OroPreset.rules().size(), rules.list().size());
       rules.remove(rules.list().get(0).id());
       assertFalse(rules.loadPresetOnce("oro", OroPreset.rules()), "a removed preset rule does not come back");
-      Rule added = rules.add(Rule.of("realm1", "user", "com.", Rule.Match.PREFIX, EnumSet.of(Action.CALL, Action.PUBLISH), "test"));
+      Rule added = rules.add(Rule.of("realm1", "user", "com.", MatchPolicy.PREFIX, EnumSet.of(Action.CALL, Action.PUBLISH), "test"));
       Rule stored = rules.list().stream().filter(r -> r.id() == added.id()).findFirst().orElseThrow();
       assertEquals(EnumSet.of(Action.CALL, Action.PUBLISH), stored.actions());
-      assertEquals(Rule.Match.PREFIX, stored.match());
+      assertEquals(MatchPolicy.PREFIX, stored.match());
     }
   }
 

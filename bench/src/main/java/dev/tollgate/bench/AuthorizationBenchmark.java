@@ -4,6 +4,7 @@ import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Rule;
+import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public class AuthorizationBenchmark {
   int extraRules;
 
   @Param({"EXACT", "PREFIX", "WILDCARD"})
-  Rule.Match kind;
+  MatchPolicy kind;
 
   private Authorizer authorizer;
   private final Authorizer.Subject user = new Authorizer.Subject("realm1", List.of("user"), "john", 42L);

@@ -13,6 +13,7 @@ import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
+import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -233,7 +234,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        Rule r = new RuleStore(db).add(Rule.of(realm, role, pattern, Rule.Match.parse(match), Action.parseList(actions), note));
+        Rule r = new RuleStore(db).add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
         System.out.println("added rule " + r.id());
       }
       return 0;

@@ -22,6 +22,7 @@ import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -240,7 +241,7 @@ class TicketAuthenticationTest {
       c.join("realm1");
       c.send(new Subscribe(1, Map.of(), "com.example.news"));
       assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 1, WampErrors.NOT_AUTHORIZED);
-      new RuleStore(db).add(Rule.of("realm1", "anonymous", "com.example.", Rule.Match.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
+      new RuleStore(db).add(Rule.of("realm1", "anonymous", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
       long[] request = {2};
       await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
         c.send(new Subscribe(request[0]++, Map.of(), "com.example.news"));

@@ -12,6 +12,7 @@ import dev.tollgate.auth.RuleStore;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Invocation;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -43,7 +44,7 @@ class WampV1Test {
   static void start() {
     String url = TestRouters.newDatabaseUrl();
     try (Database db = Database.open(url)) {
-      new RuleStore(db).add(Rule.of("*", "*", "secured/", Rule.Match.PREFIX, EnumSet.noneOf(Action.class), "test"));
+      new RuleStore(db).add(Rule.of("*", "*", "secured/", MatchPolicy.PREFIX, EnumSet.noneOf(Action.class), "test"));
     }
     router = TestRouters.start(Map.of("db.url", url, "keepalive.interval", "300ms"));
   }

@@ -17,6 +17,7 @@ import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
 import dev.tollgate.client.WampClient;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
 import java.time.Clock;
@@ -59,7 +60,7 @@ class OroPageInChromiumTest {
     john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     // The README's line for an application's own RPC: pages (role user) may call it; the preset lets the backend
     // register it.
-    new RuleStore(db).add(Rule.of("*", "user", "acme/rpc/", Rule.Match.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
+    new RuleStore(db).add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
     router = startRouter(0);
     backend = WampClient.builder().uri(router.uri()).urlTicket(tickets::anonymous)
         .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(300)).build();
