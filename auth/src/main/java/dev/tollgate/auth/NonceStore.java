@@ -3,9 +3,9 @@ package dev.tollgate.auth;
 import java.time.Instant;
 
 /**
- * Remembers the tickets already accepted, so that each is accepted once. {@link H2NonceStore} keeps them in
+ * Remembers the tickets already accepted, so that each is accepted once. {@code H2NonceStore} keeps them in
  * Tollgate's database, so that a restart forgets none; a shared implementation (Redis) lets several routers refuse
- * a ticket that any of them accepted; {@link InMemoryNonceStore} serves tests and tools.
+ * a ticket that any of them accepted; {@code InMemoryNonceStore} serves tests and tools.
  *
  * <p>A claim is <em>held</em> while a session uses the ticket. A <em>reusable</em> claim (an anonymous backend
  * ticket: Oro's publisher reconnects with the ticket it has) may be claimed again once its session has released it,

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.internal.H2Database;
+import dev.tollgate.auth.internal.H2RuleStore;
+import dev.tollgate.auth.internal.H2UserStore;
+import dev.tollgate.auth.internal.JdbcUserStore;
+import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +26,8 @@ class DatabaseTest {
 
   @Test
   void aFileDatabaseIsCreatedMigratedOnceAndKeepsItsData(@TempDir Path dir) {
-    String url = Database.fileUrl(dir);
-    try (Database db = Database.open(url)) {
+    String url = H2Database.fileUrl(dir);
+    try (H2Database db = H2Database.open(url)) {
       H2UserStore users = new H2UserStore(db);
       long before = db.revision();
       users.addUser("alice", "alice@example.com", Passwords.hash("s3cret"), List.of());
@@ -30,7 +35,7 @@ class DatabaseTest {
       assertEquals(List.of("anonymous", "backend", "user"), users.listRoles());
     }
     assertTrue(Files.exists(dir.resolve("tollgate.mv.db")));
-    try (Database again = Database.open(url)) {
+    try (H2Database again = H2Database.open(url)) {
       User alice = new H2UserStore(again).find("alice@example.com").orElseThrow();
       assertEquals("alice", alice.username());
       assertEquals(List.of("user"), alice.roles());
@@ -41,7 +46,7 @@ class DatabaseTest {
 
   @Test
   void usersAndRolesAreManaged() {
-    try (Database db = Database.open("jdbc:h2:mem:users;DB_CLOSE_DELAY=-1")) {
+    try (H2Database db = H2Database.open("jdbc:h2:mem:users;DB_CLOSE_DELAY=-1")) {
       H2UserStore users = new H2UserStore(db);
       users.addRole("admin", "operators");
       users.addUser("bob", null, "$2y$04$x", List.of("admin", "user"));
@@ -59,8 +64,8 @@ class DatabaseTest {
 
   @Test
   void rulesAreStoredAndThePresetLoadsOnlyOnce() {
-    try (Database db = Database.open("jdbc:h2:mem:rules;DB_CLOSE_DELAY=-1")) {
-      RuleStore rules = new RuleStore(db);
+    try (H2Database db = H2Database.open("jdbc:h2:mem:rules;DB_CLOSE_DELAY=-1")) {
+      H2RuleStore rules = new H2RuleStore(db);
       assertTrue(rules.loadPresetOnce("oro", OroPreset.rules()));
       assertEquals(OroPreset.rules().size(), rules.list().size());
       rules.remove(rules.list().get(0).id());

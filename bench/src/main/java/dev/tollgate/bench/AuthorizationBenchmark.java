@@ -2,8 +2,8 @@ package dev.tollgate.bench;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Authorizer;
-import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Rule;
+import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,18 +1,18 @@
 package dev.tollgate.router;
 
 import dev.tollgate.auth.Action;
-import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.OroTicket;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
+import dev.tollgate.auth.internal.H2Database;
+import dev.tollgate.auth.internal.H2RuleStore;
+import dev.tollgate.auth.internal.H2UserStore;
 import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,8 +47,8 @@ final class AdminCommands {
       return Main.configFrom(config, overrides);
     }
 
-    Database openDatabase() throws Exception {
-      return Database.open(load().databaseUrl());
+    H2Database openDatabase() throws Exception {
+      return H2Database.open(load().databaseUrl());
     }
   }
 
@@ -80,7 +80,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         User u = new H2UserStore(db).addUser(username, email, hash, roles);
         System.out.println("added user " + u.username() + " (id " + u.id() + ", roles " + u.roles() + ")");
       }
@@ -94,7 +94,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         return report(new H2UserStore(db).removeUser(username), "removed user " + username, "no user " + username);
       }
     }
@@ -105,7 +105,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         System.out.printf("%-6s %-24s %-32s %-8s %s%n", "id", "username", "email", "enabled", "roles");
         for (User u : new H2UserStore(db).listUsers()) {
           System.out.printf("%-6d %-24s %-32s %-8s %s%n", u.id(), u.username(), u.email() == null ? "" : u.email(),
@@ -124,7 +124,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         return report(new H2UserStore(db).setPasswordHash(username, hash),
             "changed the password of " + username, "no user " + username);
       }
@@ -138,7 +138,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         return report(new H2UserStore(db).setEnabled(username, !disable),
             (disable ? "disabled " : "enabled ") + username, "no user " + username);
       }
@@ -156,7 +156,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         new H2UserStore(db).addRole(role, description);
         System.out.println("added role " + role);
       }
@@ -170,7 +170,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         return report(new H2UserStore(db).removeRole(role), "removed role " + role, "no role " + role);
       }
     }
@@ -181,7 +181,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         new H2UserStore(db).listRoles().forEach(System.out::println);
       }
       return 0;
@@ -195,7 +195,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         new H2UserStore(db).grant(username, role);
         System.out.println("granted " + role + " to " + username);
       }
@@ -210,7 +210,7 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         return report(new H2UserStore(db).revoke(username, role), "revoked " + role + " from " + username,
             username + " does not have " + role);
       }
@@ -233,8 +233,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
-        Rule r = new RuleStore(db).add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
+      try (H2Database db = openDatabase()) {
+        Rule r = new H2RuleStore(db).add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
         System.out.println("added rule " + r.id());
       }
       return 0;
@@ -247,8 +247,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
-        return report(new RuleStore(db).remove(id), "removed rule " + id, "no rule " + id);
+      try (H2Database db = openDatabase()) {
+        return report(new H2RuleStore(db).remove(id), "removed rule " + id, "no rule " + id);
       }
     }
   }
@@ -258,9 +258,9 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (Database db = openDatabase()) {
+      try (H2Database db = openDatabase()) {
         System.out.printf("%-5s %-10s %-10s %-9s %-28s %-40s %s%n", "id", "realm", "role", "match", "actions", "pattern", "note");
-        for (Rule r : new RuleStore(db).list()) {
+        for (Rule r : new H2RuleStore(db).list()) {
           System.out.printf("%-5d %-10s %-10s %-9s %-28s %-40s %s%n", r.id(), r.realm(), r.role(), r.match().wireName(),
               r.actions().isEmpty() ? "(deny)" : Action.format(r.actions()), r.pattern().isEmpty() ? "\"\"" : r.pattern(),
               r.note() == null ? "" : r.note());
@@ -296,7 +296,7 @@ final class AdminCommands {
         System.out.println(generator.anonymous());
         return 0;
       }
-      try (Database db = Database.open(cfg.databaseUrl())) {
+      try (H2Database db = H2Database.open(cfg.databaseUrl())) {
         Optional<User> user = new H2UserStore(db).find(username);
         if (user.isEmpty()) {
           System.err.println("tollgate: no user " + username);
@@ -343,7 +343,7 @@ final class AdminCommands {
         System.out.println("fields:   " + plain.split(";", -1).length + " (';'-separated; 4 needed)");
       }
       Instant now = at == null ? Instant.now() : OffsetDateTime.parse(at).toInstant();
-      Database db = passwordHash == null ? Database.open(cfg.databaseUrl()) : null;
+      H2Database db = passwordHash == null ? H2Database.open(cfg.databaseUrl()) : null;
       try {
         UserStore users = passwordHash == null ? new H2UserStore(db) : new UserStore() {
           @Override

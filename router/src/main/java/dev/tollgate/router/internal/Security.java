@@ -1,20 +1,20 @@
 package dev.tollgate.router.internal;
 
 import dev.tollgate.auth.Authorizer;
-import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
-import dev.tollgate.auth.H2NonceStore;
 import dev.tollgate.auth.NonceStore;
-import dev.tollgate.auth.JdbcUserStore;
-import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Passwords;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
+import dev.tollgate.auth.internal.H2Database;
+import dev.tollgate.auth.internal.H2NonceStore;
+import dev.tollgate.auth.internal.H2RuleStore;
+import dev.tollgate.auth.internal.H2UserStore;
+import dev.tollgate.auth.internal.JdbcUserStore;
+import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.router.RouterConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,9 +51,9 @@ public final class Security implements AutoCloseable {
   }
 
   private final RouterConfig config;
-  private final Database db;
+  private final H2Database db;
   private final UserStore users;
-  private final RuleStore rules;
+  private final H2RuleStore rules;
   private final TicketVerifier verifier;
   private final TicketGenerator generator;
   private final NonceStore nonces;
@@ -66,12 +66,12 @@ public final class Security implements AutoCloseable {
 
   private Security(RouterConfig config) {
     this.config = config;
-    this.db = Database.open(config.databaseUrl());
+    this.db = H2Database.open(config.databaseUrl());
     this.users = config.get("users.source").equals("jdbc")
         ? new JdbcUserStore(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
             config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
         : new H2UserStore(db);
-    this.rules = new RuleStore(db);
+    this.rules = new H2RuleStore(db);
     TicketSecret secret = config.ticketSecret();
     this.nonces = new H2NonceStore(db, config.nonceCapacity());
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),

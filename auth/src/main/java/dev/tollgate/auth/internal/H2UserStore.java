@@ -1,6 +1,9 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
-import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserStore;
+import dev.tollgate.auth.internal.H2Database.DataAccessException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,9 +15,9 @@ import java.util.Optional;
 
 /** Users and roles in Tollgate's own database, read afresh at every lookup. Every change bumps the revision. */
 public final class H2UserStore implements UserStore {
-  private final Database db;
+  private final H2Database db;
 
-  public H2UserStore(Database db) {
+  public H2UserStore(H2Database db) {
     this.db = db;
   }
 
@@ -83,7 +86,7 @@ public final class H2UserStore implements UserStore {
       for (String role : granted) {
         grant(c, id, role);
       }
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return new User(id, username, email, passwordHash, true, granted);
     } catch (SQLException e) {
@@ -142,7 +145,7 @@ public final class H2UserStore implements UserStore {
     User user = find(username).orElseThrow(() -> new IllegalArgumentException("no user '" + username + "'"));
     try (Connection c = db.connection()) {
       grant(c, user.id(), role);
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
     } catch (SQLException e) {
       throw new DataAccessException("granting " + role + " to " + username, e);
     }
@@ -179,7 +182,7 @@ public final class H2UserStore implements UserStore {
         }
         n = ps.executeUpdate();
       }
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return n;
     } catch (SQLException e) {

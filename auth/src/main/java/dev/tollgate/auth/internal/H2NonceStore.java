@@ -1,5 +1,6 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
+import dev.tollgate.auth.NonceStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,12 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class H2NonceStore implements NonceStore {
   private static final long PURGE_EVERY_SECONDS = 10;
 
-  private final Database db;
+  private final H2Database db;
   private final int maxEntries;
   private final AtomicInteger approximateSize = new AtomicInteger();
   private final AtomicLong nextPurge = new AtomicLong();
 
-  public H2NonceStore(Database db, int maxEntries) {
+  public H2NonceStore(H2Database db, int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries < 1: " + maxEntries);
     }
@@ -76,7 +77,7 @@ public final class H2NonceStore implements NonceStore {
         return update.executeUpdate() == 1;
       }
     } catch (SQLException e) {
-      throw new Database.DataAccessException("claiming a ticket", e);
+      throw new H2Database.DataAccessException("claiming a ticket", e);
     }
   }
 
@@ -118,7 +119,7 @@ public final class H2NonceStore implements NonceStore {
         return rs.next();
       }
     } catch (SQLException e) {
-      throw new Database.DataAccessException("reading used tickets", e);
+      throw new H2Database.DataAccessException("reading used tickets", e);
     }
   }
 
@@ -130,7 +131,7 @@ public final class H2NonceStore implements NonceStore {
       }
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new Database.DataAccessException("releasing used tickets", e);
+      throw new H2Database.DataAccessException("releasing used tickets", e);
     }
   }
 
@@ -147,7 +148,7 @@ public final class H2NonceStore implements NonceStore {
       ps.setLong(1, nowSecond);
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new Database.DataAccessException("purging used tickets", e);
+      throw new H2Database.DataAccessException("purging used tickets", e);
     }
     approximateSize.set(count());
   }
@@ -158,7 +159,7 @@ public final class H2NonceStore implements NonceStore {
       rs.next();
       return rs.getInt(1);
     } catch (SQLException e) {
-      throw new Database.DataAccessException("counting used tickets", e);
+      throw new H2Database.DataAccessException("counting used tickets", e);
     }
   }
 

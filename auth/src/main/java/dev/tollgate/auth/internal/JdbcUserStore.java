@@ -1,6 +1,8 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
-import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserStore;
+import dev.tollgate.auth.internal.H2Database.DataAccessException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

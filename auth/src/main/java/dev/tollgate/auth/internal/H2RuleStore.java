@@ -1,6 +1,8 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
-import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Rule;
+import dev.tollgate.auth.internal.H2Database.DataAccessException;
 import dev.tollgate.protocol.MatchPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The authorization rules in Tollgate's database. Every change bumps the revision, which routers poll. */
-public final class RuleStore {
+public final class H2RuleStore {
   private static final String PRESET_SETTING = "rules.preset.loaded";
-  private final Database db;
+  private final H2Database db;
 
-  public RuleStore(Database db) {
+  public H2RuleStore(H2Database db) {
     this.db = db;
   }
 
@@ -23,7 +25,7 @@ public final class RuleStore {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       Rule added = insert(c, rule);
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return added;
     } catch (SQLException e) {
@@ -39,7 +41,7 @@ public final class RuleStore {
         ps.setLong(1, id);
         n = ps.executeUpdate();
       }
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return n > 0;
     } catch (SQLException e) {
@@ -75,7 +77,7 @@ public final class RuleStore {
         insert(c, r);
       }
       db.putSetting(c, PRESET_SETTING, name);
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return true;
     } catch (SQLException e) {

@@ -1,4 +1,4 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,23 +20,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; close it to release the pool (and, for a file database, the file).
  */
-public final class Database implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+public final class H2Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(H2Database.class);
   /** The migrations, in order. A released migration is never edited: add the next one. */
   private static final List<String> MIGRATIONS = List.of("V1__users_roles_rules.sql", "V2__used_tickets.sql");
 
   private final JdbcConnectionPool pool;
   private final String url;
 
-  private Database(String url) {
+  private H2Database(String url) {
     this.url = url;
     this.pool = JdbcConnectionPool.create(url, "sa", "");
     pool.setMaxConnections(16);
   }
 
   /** Opens (creating if needed) and migrates the database at a JDBC URL, e.g. {@code jdbc:h2:mem:test}. */
-  public static Database open(String url) {
-    Database db = new Database(url);
+  public static H2Database open(String url) {
+    H2Database db = new H2Database(url);
     try {
       db.migrate();
     } catch (SQLException | IOException e) {
@@ -129,7 +129,7 @@ public final class Database implements AutoCloseable {
   }
 
   private static String read(String script) throws IOException {
-    try (InputStream in = Database.class.getResourceAsStream("/db/migration/" + script)) {
+    try (InputStream in = H2Database.class.getResourceAsStream("/db/migration/" + script)) {
       if (in == null) {
         throw new IOException("migration " + script + " is missing from the classpath");
       }

@@ -1,8 +1,10 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
 import static dev.tollgate.protocol.MatchPolicy.EXACT;
 import static dev.tollgate.protocol.MatchPolicy.PREFIX;
 
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Rule;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
