@@ -1,6 +1,8 @@
 package dev.tollgate.auth;
 
+import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.protocol.MatchPolicy;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,5 +28,14 @@ public record Rule(long id, String realm, String role, String pattern, MatchPoli
   public static Rule of(String realm, String role, String pattern, MatchPolicy match, Set<Action> actions,
       String note) {
     return new Rule(0, realm, role, pattern, match, actions, note);
+  }
+
+  /**
+   * The rules of a preset: {@code oro}, what an OroPlatform installation needs (only the backend publishes and
+   * registers; pages subscribe to Oro's topics and their own), or {@code open}, where every session may do
+   * everything, for trying Tollgate out and never for production.
+   */
+  public static List<Rule> preset(String name) {
+    return OroPreset.named(name);
   }
 }

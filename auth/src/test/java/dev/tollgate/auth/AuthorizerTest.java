@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.protocol.MatchPolicy;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthorizerTest {
-  private static final Authorizer ORO = new Authorizer(OroPreset.rules());
+  private static final Authorizer ORO = new Authorizer(Rule.preset("oro"));
   private static final Authorizer.Subject USER_42 = new Authorizer.Subject("realm1", List.of("user"), "john", 42L);
   private static final Authorizer.Subject BACKEND = new Authorizer.Subject("realm1", List.of("backend"), "anonymous-1", null);
   private static final Authorizer.Subject NOBODY = new Authorizer.Subject("realm1", List.of("anonymous"), "7", null);
@@ -51,7 +50,7 @@ class AuthorizerTest {
   void underTheOroPresetPagesCallAnApplicationsProceduresOnlyOnceItsRuleLineIsAdded() {
     assertFalse(ORO.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed(), "the preset lets pages call nothing");
     // The README's line: ./tollgate rule add --role user --pattern acme/rpc/ --match prefix --actions call
-    List<Rule> withTheLine = new java.util.ArrayList<>(OroPreset.rules());
+    List<Rule> withTheLine = new java.util.ArrayList<>(Rule.preset("oro"));
     withTheLine.add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), null));
     Authorizer app = new Authorizer(withTheLine);
     assertTrue(app.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed());
@@ -63,7 +62,7 @@ class AuthorizerTest {
 
   @Test
   void aDatabaseMadeWithTheEarlierPresetLetsTheBackendRegisterAfterTheReadmesLine() {
-    List<Rule> earlier = new java.util.ArrayList<>(OroPreset.rules().subList(0, OroPreset.rules().size() - 1));
+    List<Rule> earlier = new java.util.ArrayList<>(Rule.preset("oro").subList(0, Rule.preset("oro").size() - 1));
     earlier.add(Rule.of("*", "backend", "", MatchPolicy.PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL), "earlier preset"));
     assertFalse(new Authorizer(earlier).decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
     // The README's line: ./tollgate rule add --role backend --pattern "" --match prefix --actions register

@@ -3,7 +3,6 @@ package dev.tollgate.bench;
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -49,7 +48,7 @@ public class AuthorizationBenchmark {
 
   @Setup
   public void setUp() {
-    List<Rule> rules = new ArrayList<>(OroPreset.rules());
+    List<Rule> rules = new ArrayList<>(Rule.preset("oro"));
     for (int i = 0; i < extraRules; i++) {
       String pattern = switch (kind) {
         case EXACT -> "com.example.app" + i + ".update";

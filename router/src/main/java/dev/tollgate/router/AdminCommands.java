@@ -1,6 +1,7 @@
 package dev.tollgate.router;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.OroTicket;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
@@ -10,9 +11,6 @@ import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2RuleStore;
-import dev.tollgate.auth.internal.H2UserStore;
 import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,8 +45,8 @@ final class AdminCommands {
       return Main.configFrom(config, overrides);
     }
 
-    H2Database openDatabase() throws Exception {
-      return H2Database.open(load().databaseUrl());
+    Database openDatabase() throws Exception {
+      return Database.open(load().databaseUrl());
     }
   }
 
@@ -80,8 +78,8 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
-      try (H2Database db = openDatabase()) {
-        User u = new H2UserStore(db).addUser(username, email, hash, roles);
+      try (Database db = openDatabase()) {
+        User u = db.users().addUser(username, email, hash, roles);
         System.out.println("added user " + u.username() + " (id " + u.id() + ", roles " + u.roles() + ")");
       }
       return 0;
@@ -94,8 +92,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        return report(new H2UserStore(db).removeUser(username), "removed user " + username, "no user " + username);
+      try (Database db = openDatabase()) {
+        return report(db.users().removeUser(username), "removed user " + username, "no user " + username);
       }
     }
   }
@@ -105,9 +103,9 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
+      try (Database db = openDatabase()) {
         System.out.printf("%-6s %-24s %-32s %-8s %s%n", "id", "username", "email", "enabled", "roles");
-        for (User u : new H2UserStore(db).listUsers()) {
+        for (User u : db.users().listUsers()) {
           System.out.printf("%-6d %-24s %-32s %-8s %s%n", u.id(), u.username(), u.email() == null ? "" : u.email(),
               u.enabled(), String.join(",", u.roles()));
         }
@@ -124,8 +122,8 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
-      try (H2Database db = openDatabase()) {
-        return report(new H2UserStore(db).setPasswordHash(username, hash),
+      try (Database db = openDatabase()) {
+        return report(db.users().setPasswordHash(username, hash),
             "changed the password of " + username, "no user " + username);
       }
     }
@@ -138,8 +136,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        return report(new H2UserStore(db).setEnabled(username, !disable),
+      try (Database db = openDatabase()) {
+        return report(db.users().setEnabled(username, !disable),
             (disable ? "disabled " : "enabled ") + username, "no user " + username);
       }
     }
@@ -156,8 +154,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        new H2UserStore(db).addRole(role, description);
+      try (Database db = openDatabase()) {
+        db.users().addRole(role, description);
         System.out.println("added role " + role);
       }
       return 0;
@@ -170,8 +168,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        return report(new H2UserStore(db).removeRole(role), "removed role " + role, "no role " + role);
+      try (Database db = openDatabase()) {
+        return report(db.users().removeRole(role), "removed role " + role, "no role " + role);
       }
     }
   }
@@ -181,8 +179,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        new H2UserStore(db).listRoles().forEach(System.out::println);
+      try (Database db = openDatabase()) {
+        db.users().listRoles().forEach(System.out::println);
       }
       return 0;
     }
@@ -195,8 +193,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        new H2UserStore(db).grant(username, role);
+      try (Database db = openDatabase()) {
+        db.users().grant(username, role);
         System.out.println("granted " + role + " to " + username);
       }
       return 0;
@@ -210,8 +208,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        return report(new H2UserStore(db).revoke(username, role), "revoked " + role + " from " + username,
+      try (Database db = openDatabase()) {
+        return report(db.users().revoke(username, role), "revoked " + role + " from " + username,
             username + " does not have " + role);
       }
     }
@@ -233,8 +231,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        Rule r = new H2RuleStore(db).add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
+      try (Database db = openDatabase()) {
+        Rule r = db.rules().add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
         System.out.println("added rule " + r.id());
       }
       return 0;
@@ -247,8 +245,8 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
-        return report(new H2RuleStore(db).remove(id), "removed rule " + id, "no rule " + id);
+      try (Database db = openDatabase()) {
+        return report(db.rules().remove(id), "removed rule " + id, "no rule " + id);
       }
     }
   }
@@ -258,9 +256,9 @@ final class AdminCommands {
 
     @Override
     public Integer call() throws Exception {
-      try (H2Database db = openDatabase()) {
+      try (Database db = openDatabase()) {
         System.out.printf("%-5s %-10s %-10s %-9s %-28s %-40s %s%n", "id", "realm", "role", "match", "actions", "pattern", "note");
-        for (Rule r : new H2RuleStore(db).list()) {
+        for (Rule r : db.rules().list()) {
           System.out.printf("%-5d %-10s %-10s %-9s %-28s %-40s %s%n", r.id(), r.realm(), r.role(), r.match().wireName(),
               r.actions().isEmpty() ? "(deny)" : Action.format(r.actions()), r.pattern().isEmpty() ? "\"\"" : r.pattern(),
               r.note() == null ? "" : r.note());
@@ -296,8 +294,8 @@ final class AdminCommands {
         System.out.println(generator.anonymous());
         return 0;
       }
-      try (H2Database db = H2Database.open(cfg.databaseUrl())) {
-        Optional<User> user = new H2UserStore(db).find(username);
+      try (Database db = Database.open(cfg.databaseUrl())) {
+        Optional<User> user = db.users().find(username);
         if (user.isEmpty()) {
           System.err.println("tollgate: no user " + username);
           return 1;
@@ -339,13 +337,12 @@ final class AdminCommands {
         System.out.println("created:  " + t.created());
         System.out.println("digest:   " + (t.digest().length() > 8 ? t.digest().substring(0, 8) + "… (" + t.digest().length() + " chars)" : t.digest()));
       } else {
-        String plain = new String(dev.tollgate.auth.internal.Php.base64DecodeLenient(raw), java.nio.charset.StandardCharsets.UTF_8);
-        System.out.println("fields:   " + plain.split(";", -1).length + " (';'-separated; 4 needed)");
+        System.out.println("fields:   " + OroTicket.fieldCount(raw) + " (';'-separated; 4 needed)");
       }
       Instant now = at == null ? Instant.now() : OffsetDateTime.parse(at).toInstant();
-      H2Database db = passwordHash == null ? H2Database.open(cfg.databaseUrl()) : null;
+      Database db = passwordHash == null ? Database.open(cfg.databaseUrl()) : null;
       try {
-        UserStore users = passwordHash == null ? new H2UserStore(db) : new UserStore() {
+        UserStore users = passwordHash == null ? db.users() : new UserStore() {
           @Override
           public Optional<User> find(String name) {
             return Optional.of(new User(0, name, null, passwordHash, true, List.of("user")));

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-          || e instanceof dev.tollgate.auth.internal.H2Database.DataAccessException) {
+          || e instanceof dev.tollgate.auth.Database.DataAccessException) {
         commandLine.getErr().println("tollgate: " + e.getMessage());
         return 2;
       }

@@ -262,7 +262,7 @@ public final class RouterConfig {
   /** The JDBC URL of Tollgate's database: db.url, or the file under data.dir. */
   public String databaseUrl() {
     String url = get("db.url");
-    return url.isEmpty() ? dev.tollgate.auth.internal.H2Database.fileUrl(dataDir()) : url;
+    return url.isEmpty() ? dev.tollgate.auth.Database.fileUrl(dataDir()) : url;
   }
 
   /** The ticket secret, or null when tickets are disabled. Refuses a secret Oro could never use. */

@@ -3,12 +3,11 @@ package dev.tollgate.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2UserStore;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -44,7 +43,7 @@ class BehindNginxTest {
   private Process nginx;
   private int nginxPort;
   private Router router;
-  private H2Database db;
+  private Database db;
   private User john;
   private final TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
 
@@ -52,8 +51,8 @@ class BehindNginxTest {
   void start() throws Exception {
     assertTrue(Files.isExecutable(NGINX), "nginx is not installed: apt-get install nginx (.ci/run does)");
     String url = TestRouters.newDatabaseUrl();
-    db = H2Database.open(url);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db = Database.open(url);
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "server.trusted-proxies", "127.0.0.1", "auth.failure-limit", "10"));
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

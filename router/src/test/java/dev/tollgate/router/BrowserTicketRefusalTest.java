@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2UserStore;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -39,7 +38,7 @@ class BrowserTicketRefusalTest {
 
   private final TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
   private Router router;
-  private H2Database db;
+  private Database db;
   private User john;
 
   /** What the router sent for one upgrade request, until it ended the connection, and how long that took. */
@@ -48,8 +47,8 @@ class BrowserTicketRefusalTest {
   @BeforeEach
   void start() {
     String url = TestRouters.newDatabaseUrl();
-    db = H2Database.open(url);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db = Database.open(url);
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "auth.failure-limit", String.valueOf(FAILURE_LIMIT),
         // No waiting room for a throttled address: its next costly check gets 429, which is what these tests show.

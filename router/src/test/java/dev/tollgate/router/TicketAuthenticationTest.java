@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2RuleStore;
-import dev.tollgate.auth.internal.H2UserStore;
 import dev.tollgate.protocol.Abort;
 import dev.tollgate.protocol.Authenticate;
 import dev.tollgate.protocol.Challenge;
@@ -52,14 +50,14 @@ class TicketAuthenticationTest {
   private static final String SECRET = "ThisTokenIsNotSoSecretChangeIt";
   private final TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
   private Router router;
-  private H2Database db;
+  private Database db;
   private User john;
 
   @BeforeEach
   void start() {
     String url = TestRouters.newDatabaseUrl();
-    db = H2Database.open(url);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db = Database.open(url);
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "auth.failure-limit", "3"));
   }
@@ -241,7 +239,7 @@ class TicketAuthenticationTest {
       c.join("realm1");
       c.send(new Subscribe(1, Map.of(), "com.example.news"));
       assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 1, WampErrors.NOT_AUTHORIZED);
-      new H2RuleStore(db).add(Rule.of("realm1", "anonymous", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
+      db.rules().add(Rule.of("realm1", "anonymous", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
       long[] request = {2};
       await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
         c.send(new Subscribe(request[0]++, Map.of(), "com.example.news"));
@@ -254,7 +252,7 @@ class TicketAuthenticationTest {
   void aRemovedUsersLiveSessionIsEnded() {
     try (TestClient c = TestClient.connect(withTicket(tickets.forUser("john", john.passwordHash())), Serializer.JSON)) {
       c.join("realm1");
-      new H2UserStore(db).removeUser("john");
+      db.users().removeUser("john");
       Goodbye goodbye = c.expect(Goodbye.class);
       assertEquals(WampErrors.CLOSE_KILLED, goodbye.reason());
       assertEquals(1000, c.awaitClose());

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2UserStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -24,13 +23,13 @@ class TicketCorsTest {
   private static final int FAILURE_LIMIT = 3;
 
   private Router router;
-  private H2Database db;
+  private Database db;
 
   @BeforeEach
   void start() {
     String url = TestRouters.newDatabaseUrl();
-    db = H2Database.open(url);
-    new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db = Database.open(url);
+    db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET,
         "auth.failure-limit", String.valueOf(FAILURE_LIMIT),
         // No waiting room for a throttled address: its next costly check gets 429, which is what these tests show.

@@ -4,12 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2UserStore;
 import dev.tollgate.protocol.Serializer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,8 @@ class UsedTicketsTest {
   }
 
   private User addUser() {
-    try (H2Database db = H2Database.open(H2Database.fileUrl(dataDir))) {
-      return new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    try (Database db = Database.open(Database.fileUrl(dataDir))) {
+      return db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     }
   }
 

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2RuleStore;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Invocation;
@@ -43,8 +42,8 @@ class WampV1Test {
   @BeforeAll
   static void start() {
     String url = TestRouters.newDatabaseUrl();
-    try (H2Database db = H2Database.open(url)) {
-      new H2RuleStore(db).add(Rule.of("*", "*", "secured/", MatchPolicy.PREFIX, EnumSet.noneOf(Action.class), "test"));
+    try (Database db = Database.open(url)) {
+      db.rules().add(Rule.of("*", "*", "secured/", MatchPolicy.PREFIX, EnumSet.noneOf(Action.class), "test"));
     }
     router = TestRouters.start(Map.of("db.url", url, "keepalive.interval", "300ms"));
   }

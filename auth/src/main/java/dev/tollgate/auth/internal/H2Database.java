@@ -1,5 +1,9 @@
 package dev.tollgate.auth.internal;
 
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.NonceStore;
+import dev.tollgate.auth.RuleStore;
+import dev.tollgate.auth.UserAdmin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tollgate's own H2 database: users, roles and rules. Opening it applies the versioned migrations it has not seen
- * yet, each once, in order, recorded in {@code tg_schema_history}. A file database is opened in H2's mixed mode
- * ({@code AUTO_SERVER}), so the command line's admin verbs work on it while the router runs.
+ * Tollgate's own H2 database: users, roles, rules and used tickets. Opening it applies the versioned migrations it
+ * has not seen yet, each once, in order, recorded in {@code tg_schema_history}. A file database is opened in H2's
+ * mixed mode ({@code AUTO_SERVER}), so the command line's admin verbs work on it while the router runs.
  *
  * <p>Thread-safe; close it to release the pool (and, for a file database, the file).
  */
-public final class H2Database implements AutoCloseable {
+public final class H2Database implements Database {
   private static final Logger LOG = LoggerFactory.getLogger(H2Database.class);
   /** The migrations, in order. A released migration is never edited: add the next one. */
   private static final List<String> MIGRATIONS = List.of("V1__users_roles_rules.sql", "V2__used_tickets.sql");
@@ -51,15 +55,31 @@ public final class H2Database implements AutoCloseable {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("tollgate") + ";AUTO_SERVER=TRUE";
   }
 
+  @Override
   public String url() {
     return url;
+  }
+
+  @Override
+  public UserAdmin users() {
+    return new H2UserStore(this);
+  }
+
+  @Override
+  public RuleStore rules() {
+    return new H2RuleStore(this);
+  }
+
+  @Override
+  public NonceStore nonces(int maxEntries) {
+    return new H2NonceStore(this, maxEntries);
   }
 
   Connection connection() throws SQLException {
     return pool.getConnection();
   }
 
-  /** A number that changes whenever users, roles or rules change. */
+  @Override
   public long revision() {
     try (Connection c = connection();
         Statement s = c.createStatement();
@@ -150,12 +170,5 @@ public final class H2Database implements AutoCloseable {
   @Override
   public void close() {
     pool.dispose();
-  }
-
-  /** A database operation failed; carries the operation in its message. */
-  public static final class DataAccessException extends RuntimeException {
-    public DataAccessException(String operation, SQLException cause) {
-      super(operation + " failed: " + cause.getMessage(), cause);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.auth.internal;
 
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.NonceStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each claim is one conditional statement, so two routers' threads racing for one key cannot both win: the
  * primary key refuses the second INSERT, and the UPDATE of a reclaimable claim matches only while it is one.
  */
-public final class H2NonceStore implements NonceStore {
+final class H2NonceStore implements NonceStore {
   private static final long PURGE_EVERY_SECONDS = 10;
 
   private final H2Database db;
@@ -30,7 +31,7 @@ public final class H2NonceStore implements NonceStore {
   private final AtomicInteger approximateSize = new AtomicInteger();
   private final AtomicLong nextPurge = new AtomicLong();
 
-  public H2NonceStore(H2Database db, int maxEntries) {
+  H2NonceStore(H2Database db, int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries < 1: " + maxEntries);
     }
@@ -77,7 +78,7 @@ public final class H2NonceStore implements NonceStore {
         return update.executeUpdate() == 1;
       }
     } catch (SQLException e) {
-      throw new H2Database.DataAccessException("claiming a ticket", e);
+      throw new Database.DataAccessException("claiming a ticket", e);
     }
   }
 
@@ -119,7 +120,7 @@ public final class H2NonceStore implements NonceStore {
         return rs.next();
       }
     } catch (SQLException e) {
-      throw new H2Database.DataAccessException("reading used tickets", e);
+      throw new Database.DataAccessException("reading used tickets", e);
     }
   }
 
@@ -131,7 +132,7 @@ public final class H2NonceStore implements NonceStore {
       }
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new H2Database.DataAccessException("releasing used tickets", e);
+      throw new Database.DataAccessException("releasing used tickets", e);
     }
   }
 
@@ -148,7 +149,7 @@ public final class H2NonceStore implements NonceStore {
       ps.setLong(1, nowSecond);
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new H2Database.DataAccessException("purging used tickets", e);
+      throw new Database.DataAccessException("purging used tickets", e);
     }
     approximateSize.set(count());
   }
@@ -159,7 +160,7 @@ public final class H2NonceStore implements NonceStore {
       rs.next();
       return rs.getInt(1);
     } catch (SQLException e) {
-      throw new H2Database.DataAccessException("counting used tickets", e);
+      throw new Database.DataAccessException("counting used tickets", e);
     }
   }
 

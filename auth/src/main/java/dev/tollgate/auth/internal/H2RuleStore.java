@@ -1,8 +1,9 @@
 package dev.tollgate.auth.internal;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database.DataAccessException;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.internal.H2Database.DataAccessException;
+import dev.tollgate.auth.RuleStore;
 import dev.tollgate.protocol.MatchPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,14 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The authorization rules in Tollgate's database. Every change bumps the revision, which routers poll. */
-public final class H2RuleStore {
+final class H2RuleStore implements RuleStore {
   private static final String PRESET_SETTING = "rules.preset.loaded";
   private final H2Database db;
 
-  public H2RuleStore(H2Database db) {
+  H2RuleStore(H2Database db) {
     this.db = db;
   }
 
+  @Override
   public Rule add(Rule rule) {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
@@ -33,6 +35,7 @@ public final class H2RuleStore {
     }
   }
 
+  @Override
   public boolean remove(long id) {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
@@ -49,6 +52,7 @@ public final class H2RuleStore {
     }
   }
 
+  @Override
   public List<Rule> list() {
     List<Rule> rules = new ArrayList<>();
     try (Connection c = db.connection(); Statement s = c.createStatement();
@@ -63,11 +67,9 @@ public final class H2RuleStore {
     return rules;
   }
 
-  /**
-   * Loads a preset once per database: the first call adds its rules and remembers it did, so rules an operator
-   * removed later do not come back. Returns whether it loaded them now.
-   */
-  public boolean loadPresetOnce(String name, List<Rule> preset) {
+  @Override
+  public boolean loadPresetOnce(String name) {
+    List<Rule> preset = OroPreset.named(name);
     if (db.setting(PRESET_SETTING) != null) {
       return false;
     }

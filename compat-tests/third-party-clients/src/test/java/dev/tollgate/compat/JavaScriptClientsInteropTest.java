@@ -72,9 +72,9 @@ class JavaScriptClientsInteropTest {
   void autobahnJsAuthenticatesWithOroTicketsBothWaysAndIsRefusedWithBadOnes() throws Exception {
     String secret = "ThisTokenIsNotSoSecretChangeIt";
     String db = dev.tollgate.router.TestRouters.newDatabaseUrl();
-    try (dev.tollgate.auth.internal.H2Database database = dev.tollgate.auth.internal.H2Database.open(db);
+    try (dev.tollgate.auth.Database database = dev.tollgate.auth.Database.open(db);
         Router secured = TestRouters.start(java.util.Map.of("db.url", db, "auth.secret", secret, "rules.preset", "oro"))) {
-      dev.tollgate.auth.User john = new dev.tollgate.auth.internal.H2UserStore(database)
+      dev.tollgate.auth.User john = database.users()
           .addUser("john", "john@example.com", dev.tollgate.auth.Passwords.hash("pw"), List.of());
       var ticketSecret = dev.tollgate.auth.TicketSecret.of(secret);
       var now = new dev.tollgate.auth.TicketGenerator(ticketSecret, java.time.Clock.systemUTC());

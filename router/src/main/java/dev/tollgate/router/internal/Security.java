@@ -1,20 +1,16 @@
 package dev.tollgate.router.internal;
 
 import dev.tollgate.auth.Authorizer;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.NonceStore;
 import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2NonceStore;
-import dev.tollgate.auth.internal.H2RuleStore;
-import dev.tollgate.auth.internal.H2UserStore;
-import dev.tollgate.auth.internal.JdbcUserStore;
-import dev.tollgate.auth.internal.OroPreset;
 import dev.tollgate.router.RouterConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,9 +47,9 @@ public final class Security implements AutoCloseable {
   }
 
   private final RouterConfig config;
-  private final H2Database db;
+  private final Database db;
   private final UserStore users;
-  private final H2RuleStore rules;
+  private final RuleStore rules;
   private final TicketVerifier verifier;
   private final TicketGenerator generator;
   private final NonceStore nonces;
@@ -66,14 +62,14 @@ public final class Security implements AutoCloseable {
 
   private Security(RouterConfig config) {
     this.config = config;
-    this.db = H2Database.open(config.databaseUrl());
+    this.db = Database.open(config.databaseUrl());
     this.users = config.get("users.source").equals("jdbc")
-        ? new JdbcUserStore(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
+        ? UserStore.jdbc(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
             config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
-        : new H2UserStore(db);
-    this.rules = new H2RuleStore(db);
+        : db.users();
+    this.rules = db.rules();
     TicketSecret secret = config.ticketSecret();
-    this.nonces = new H2NonceStore(db, config.nonceCapacity());
+    this.nonces = db.nonces(config.nonceCapacity());
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
         config.ticketFutureTolerance(), nonces);
     this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
@@ -102,8 +98,7 @@ public final class Security implements AutoCloseable {
     Security s = new Security(config);
     try {
       String preset = config.get("rules.preset");
-      if (!preset.equals("none")
-          && s.rules.loadPresetOnce(preset, preset.equals("oro") ? OroPreset.rules() : OroPreset.openRules())) {
+      if (!preset.equals("none") && s.rules.loadPresetOnce(preset)) {
         LOG.info("loaded the '{}' rule preset into {}", preset, s.db.url());
       }
       s.refresh();

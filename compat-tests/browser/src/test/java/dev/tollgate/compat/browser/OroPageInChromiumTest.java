@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2RuleStore;
-import dev.tollgate.auth.internal.H2UserStore;
 import dev.tollgate.client.WampClient;
 import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.router.Router;
@@ -46,7 +44,7 @@ class OroPageInChromiumTest {
 
   private final TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
   private String databaseUrl;
-  private H2Database db;
+  private Database db;
   private User john;
   private Router router;
   private WampClient backend;
@@ -56,11 +54,11 @@ class OroPageInChromiumTest {
   @BeforeEach
   void start() throws Exception {
     databaseUrl = TestRouters.newDatabaseUrl();
-    db = H2Database.open(databaseUrl);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db = Database.open(databaseUrl);
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     // The README's line for an application's own RPC: pages (role user) may call it; the preset lets the backend
     // register it.
-    new H2RuleStore(db).add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
+    db.rules().add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
     router = startRouter(0);
     backend = WampClient.builder().uri(router.uri()).urlTicket(tickets::anonymous)
         .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(300)).build();

@@ -1,9 +1,9 @@
 package dev.tollgate.compat.ratchet;
 
 import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.internal.H2Database;
-import dev.tollgate.auth.internal.H2RuleStore;
+import dev.tollgate.auth.RuleStore;
 import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
@@ -88,8 +88,8 @@ final class RecordedServerTollgate implements ReplayTarget, AutoCloseable {
   private URI startRouter(boolean allowNoSubprotocol) throws IOException {
     String db = TestRouters.newDatabaseUrl();
     // The in-memory database outlives this handle (DB_CLOSE_DELAY=-1); the router opens it again.
-    try (H2Database database = H2Database.open(db)) {
-      H2RuleStore store = new H2RuleStore(database);
+    try (Database database = Database.open(db)) {
+      RuleStore store = database.rules();
       rules().forEach(store::add);
     }
     Router router = TestRouters.start(settings(db, allowNoSubprotocol));
