@@ -272,7 +272,7 @@ final class AdminCommands {
       subcommands = {TicketIssue.class, TicketVerify.class})
   static final class TicketCommand {}
 
-  @Command(mixinStandardHelpOptions = true, name = "issue", description = "Print a ticket for a user of the database, or an anonymous (backend) one.")
+  @Command(mixinStandardHelpOptions = true, name = "issue", description = "Print a ticket for a user (of users.source), or an anonymous (backend) one.")
   static final class TicketIssue extends Verb {
     @Parameters(arity = "0..1", paramLabel = "USERNAME") String username;
     @Option(names = "--anonymous") boolean anonymous;
@@ -295,7 +295,7 @@ final class AdminCommands {
         return 0;
       }
       try (Database db = Database.open(cfg.databaseUrl())) {
-        Optional<User> user = db.users().find(username);
+        Optional<User> user = cfg.userStore(db).find(username);
         if (user.isEmpty()) {
           System.err.println("tollgate: no user " + username);
           return 1;
@@ -308,7 +308,7 @@ final class AdminCommands {
 
   @Command(mixinStandardHelpOptions = true, name = "verify", description = {
       "Decode a ticket and judge it exactly as Oro (and Tollgate) would, saying why it is refused.",
-      "Without --password-hash, the user is looked up in the database."})
+      "Without --password-hash, the user is looked up where users.source says."})
   static final class TicketVerify extends Verb {
     @Parameters(paramLabel = "TICKET", description = "The ticket, as in the URL (URL-encoded or not).") String ticket;
     @Option(names = "--secret", description = "The application secret; default auth.secret.") String secretText;
@@ -342,7 +342,7 @@ final class AdminCommands {
       Instant now = at == null ? Instant.now() : OffsetDateTime.parse(at).toInstant();
       Database db = passwordHash == null ? Database.open(cfg.databaseUrl()) : null;
       try {
-        UserStore users = passwordHash == null ? db.users() : new UserStore() {
+        UserStore users = passwordHash == null ? cfg.userStore(db) : new UserStore() {
           @Override
           public Optional<User> find(String name) {
             return Optional.of(new User(0, name, null, passwordHash, true, List.of("user")));

@@ -63,10 +63,7 @@ public final class Security implements AutoCloseable {
   private Security(RouterConfig config) {
     this.config = config;
     this.db = Database.open(config.databaseUrl());
-    this.users = config.get("users.source").equals("jdbc")
-        ? UserStore.jdbc(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
-            config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
-        : db.users();
+    this.users = config.userStore(db);
     this.rules = db.rules();
     TicketSecret secret = config.ticketSecret();
     this.nonces = db.nonces(config.nonceCapacity());
