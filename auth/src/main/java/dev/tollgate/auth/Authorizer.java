@@ -1,5 +1,6 @@
 package dev.tollgate.auth;
 
+import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,32 +76,19 @@ public final class Authorizer {
     return new Decision(false, deciding.get(0));
   }
 
-  /** How specifically {@code pattern} matches {@code uri}, higher being more specific; -1 if it does not match. */
-  private static long specificity(Rule.Match match, String pattern, String uri) {
-    switch (match) {
-      case EXACT:
-        return uri.equals(pattern) ? 3_000_000_000L : -1;
-      case PREFIX:
-        return uri.startsWith(pattern) ? 2_000_000_000L + pattern.length() : -1;
-      default: {
-        String[] p = pattern.split("\\.", -1);
-        String[] u = uri.split("\\.", -1);
-        if (p.length != u.length) {
-          return -1;
-        }
-        int fixed = 0;
-        for (int i = 0; i < p.length; i++) {
-          if (p[i].isEmpty()) {
-            continue;
-          }
-          if (!p[i].equals(u[i])) {
-            return -1;
-          }
-          fixed++;
-        }
-        return 1_000_000_000L + fixed;
-      }
+  /**
+   * How specifically {@code pattern} matches {@code uri}, higher being more specific; -1 if it does not match. The
+   * bands keep the documented order: any exact match beats any prefix, which beats any wildcard.
+   */
+  private static long specificity(MatchPolicy match, String pattern, String uri) {
+    if (!match.matches(pattern, uri)) {
+      return -1;
     }
+    return switch (match) {
+      case EXACT -> 3_000_000_000L;
+      case PREFIX -> 2_000_000_000L + pattern.length();
+      case WILDCARD -> 1_000_000_000L + MatchPolicy.fixedComponents(pattern);
+    };
   }
 
   /** The pattern with the subject's values in place of its placeholders; null if one has no value. */

@@ -1,159 +1,52 @@
 package dev.tollgate.auth;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.tollgate.auth.internal.H2Database;
+import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Tollgate's own H2 database: users, roles and rules. Opening it applies the versioned migrations it has not seen
- * yet, each once, in order, recorded in {@code tg_schema_history}. A file database is opened in H2's mixed mode
- * ({@code AUTO_SERVER}), so the command line's admin verbs work on it while the router runs.
+ * Tollgate's own database: its users and roles, the authorization rules, and the tickets already used. Opening it
+ * applies the schema migrations it has not seen yet. A file database ({@link #fileUrl}) is shared: the command line's
+ * admin verbs work on it while a router runs, and the router sees their changes through {@link #revision()}.
  *
- * <p>Thread-safe; close it to release the pool (and, for a file database, the file).
+ * <p>Thread-safe, as are the stores it hands out, which work through its connections: close it once, after them, to
+ * release the connections and, for a file database, the file.
  */
-public final class Database implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-  /** The migrations, in order. A released migration is never edited: add the next one. */
-  private static final List<String> MIGRATIONS = List.of("V1__users_roles_rules.sql", "V2__used_tickets.sql");
-
-  private final JdbcConnectionPool pool;
-  private final String url;
-
-  private Database(String url) {
-    this.url = url;
-    this.pool = JdbcConnectionPool.create(url, "sa", "");
-    pool.setMaxConnections(16);
-  }
+public interface Database extends AutoCloseable {
 
   /** Opens (creating if needed) and migrates the database at a JDBC URL, e.g. {@code jdbc:h2:mem:test}. */
-  public static Database open(String url) {
-    Database db = new Database(url);
-    try {
-      db.migrate();
-    } catch (SQLException | IOException e) {
-      db.close();
-      throw new IllegalStateException("cannot open or migrate the database " + url + ": " + e.getMessage(), e);
-    }
-    return db;
+  static Database open(String url) {
+    return H2Database.open(url);
   }
 
   /** The URL of the file database under {@code dataDir}, shareable between the router and the command line. */
-  public static String fileUrl(java.nio.file.Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("tollgate") + ";AUTO_SERVER=TRUE";
+  static String fileUrl(Path dataDir) {
+    return H2Database.fileUrl(dataDir);
   }
 
-  public String url() {
-    return url;
-  }
-
-  Connection connection() throws SQLException {
-    return pool.getConnection();
-  }
+  String url();
 
   /** A number that changes whenever users, roles or rules change. */
-  public long revision() {
-    try (Connection c = connection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT revision FROM tg_revision WHERE id = 1")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new DataAccessException("reading the revision", e);
-    }
-  }
+  long revision();
 
-  static void bumpRevision(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE tg_revision SET revision = revision + 1 WHERE id = 1");
-    }
-  }
+  /** Tollgate's own users and roles. */
+  UserAdmin users();
 
-  String setting(String name) {
-    try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM tg_setting WHERE name = ?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new DataAccessException("reading setting " + name, e);
-    }
-  }
+  /** The authorization rules. */
+  RuleStore rules();
 
-  void putSetting(Connection c, String name, String value) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("MERGE INTO tg_setting (name, setting_value) KEY (name) VALUES (?, ?)")) {
-      ps.setString(1, name);
-      ps.setString(2, value);
-      ps.executeUpdate();
-    }
-  }
+  /**
+   * The tickets already used, kept in this database so that a restart forgets none; at most {@code maxEntries} at
+   * once, past which claims are refused (fail closed). Each call makes a store with its own count: one per router.
+   */
+  NonceStore nonces(int maxEntries);
 
-  private void migrate() throws SQLException, IOException {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS tg_schema_history (version INT PRIMARY KEY, script VARCHAR(255) NOT NULL,"
-            + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-      }
-      int applied = 0;
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM tg_schema_history")) {
-        rs.next();
-        applied = rs.getInt(1);
-      }
-      for (int i = applied; i < MIGRATIONS.size(); i++) {
-        String script = MIGRATIONS.get(i);
-        try (Statement s = c.createStatement()) {
-          for (String sql : statements(read(script))) {
-            s.execute(sql);
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tg_schema_history (version, script) VALUES (?, ?)")) {
-          ps.setInt(1, i + 1);
-          ps.setString(2, script);
-          ps.executeUpdate();
-        }
-        c.commit();
-        LOG.info("database {}: applied migration {}", url, script);
-      }
-      c.setAutoCommit(true);
-    }
-  }
-
-  private static String read(String script) throws IOException {
-    try (InputStream in = Database.class.getResourceAsStream("/db/migration/" + script)) {
-      if (in == null) {
-        throw new IOException("migration " + script + " is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Splits a script on ';' at line ends, dropping {@code --} comments. */
-  private static List<String> statements(String script) {
-    StringBuilder clean = new StringBuilder();
-    for (String line : script.split("\n")) {
-      int comment = line.indexOf("--");
-      clean.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
-    }
-    return java.util.Arrays.stream(clean.toString().split(";\\s*\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-  }
-
+  /** Releases the connections; a store handed out before fails afterwards. */
   @Override
-  public void close() {
-    pool.dispose();
-  }
+  void close();
 
   /** A database operation failed; carries the operation in its message. */
-  public static final class DataAccessException extends RuntimeException {
+  final class DataAccessException extends RuntimeException {
     public DataAccessException(String operation, SQLException cause) {
       super(operation + " failed: " + cause.getMessage(), cause);
     }

@@ -3,13 +3,15 @@ package dev.tollgate.auth;
 import java.time.Instant;
 
 /**
- * Remembers the tickets already accepted, so that each is accepted once. {@link H2NonceStore} keeps them in
- * Tollgate's database, so that a restart forgets none; a shared implementation (Redis) lets several routers refuse
- * a ticket that any of them accepted; {@link InMemoryNonceStore} serves tests and tools.
+ * Remembers the tickets already accepted, so that each is accepted once. {@link Database#nonces} keeps them in
+ * Tollgate's database, so that a restart forgets none; a shared implementation (Redis) would let several routers
+ * refuse a ticket that any of them accepted.
  *
  * <p>A claim is <em>held</em> while a session uses the ticket. A <em>reusable</em> claim (an anonymous backend
  * ticket: Oro's publisher reconnects with the ticket it has) may be claimed again once its session has released it,
  * until the release's deadline; any other claim stays spent until it expires.
+ *
+ * <p>Implementations are thread-safe: a claim is atomic, so of two checks racing with one ticket only one wins.
  */
 public interface NonceStore {
 

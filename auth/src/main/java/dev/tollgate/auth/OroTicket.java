@@ -33,12 +33,20 @@ public record OroTicket(String digest, String username, String nonce, String cre
    * first four {@code ;}-separated fields. Empty when there are fewer than four.
    */
   public static Optional<OroTicket> decode(String ticket) {
-    String plain = new String(Php.base64DecodeLenient(ticket), StandardCharsets.UTF_8);
-    String[] fields = plain.split(";", -1);
+    String[] fields = fields(ticket);
     if (fields.length < 4) {
       return Optional.empty();
     }
     return Optional.of(new OroTicket(fields[0], fields[1], fields[2], fields[3]));
+  }
+
+  /** How many {@code ;}-separated fields {@code ticket} decodes to as Oro reads it, to explain why it is malformed. */
+  public static int fieldCount(String ticket) {
+    return fields(ticket).length;
+  }
+
+  private static String[] fields(String ticket) {
+    return new String(Php.base64DecodeLenient(ticket), StandardCharsets.UTF_8).split(";", -1);
   }
 
   /**

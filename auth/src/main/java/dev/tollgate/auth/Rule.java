@@ -1,6 +1,8 @@
 package dev.tollgate.auth;
 
-import java.util.Locale;
+import dev.tollgate.auth.internal.OroPreset;
+import dev.tollgate.protocol.MatchPolicy;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,29 +13,8 @@ import java.util.Set;
  * values, so per-user topics such as {@code oro/reminder_remind/{user_id}} are one rule. A rule whose placeholder
  * the session has no value for (an anonymous session's {@code {user_id}}) does not apply to it.
  */
-public record Rule(long id, String realm, String role, String pattern, Match match, Set<Action> actions, String note) {
-  /** How a pattern matches a URI. */
-  public enum Match {
-    /** The whole URI. */
-    EXACT,
-    /** The URI starts with the pattern; the longest matching prefix is the most specific. */
-    PREFIX,
-    /** WAMP wildcard: same number of '.'-separated components, an empty component matching any. */
-    WILDCARD;
-
-    public static Match parse(String text) {
-      try {
-        return valueOf(text.strip().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown match policy '" + text + "'; use exact, prefix or wildcard");
-      }
-    }
-
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
+public record Rule(long id, String realm, String role, String pattern, MatchPolicy match, Set<Action> actions,
+    String note) {
   public Rule {
     // An EnumSet keeps the actions in one order (subscribe, publish, call, register) wherever they are shown.
     java.util.EnumSet<Action> ordered = java.util.EnumSet.noneOf(Action.class);
@@ -44,7 +25,17 @@ public record Rule(long id, String realm, String role, String pattern, Match mat
     }
   }
 
-  public static Rule of(String realm, String role, String pattern, Match match, Set<Action> actions, String note) {
+  public static Rule of(String realm, String role, String pattern, MatchPolicy match, Set<Action> actions,
+      String note) {
     return new Rule(0, realm, role, pattern, match, actions, note);
+  }
+
+  /**
+   * The rules of a preset: {@code oro}, what an OroPlatform installation needs (only the backend publishes and
+   * registers; pages subscribe to Oro's topics and their own), or {@code open}, where every session may do
+   * everything, for trying Tollgate out and never for production.
+   */
+  public static List<Rule> preset(String name) {
+    return OroPreset.named(name);
   }
 }

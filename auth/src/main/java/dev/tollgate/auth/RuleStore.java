@@ -1,102 +1,26 @@
 package dev.tollgate.auth;
 
-import dev.tollgate.auth.Database.DataAccessException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The authorization rules in Tollgate's database. Every change bumps the revision, which routers poll. */
-public final class RuleStore {
-  private static final String PRESET_SETTING = "rules.preset.loaded";
-  private final Database db;
+/**
+ * The authorization rules in Tollgate's database ({@link Database#rules()}). Every change bumps the database's
+ * revision, which routers poll to re-read the rules. Thread-safe; every call reads or writes the database afresh.
+ */
+public interface RuleStore {
 
-  public RuleStore(Database db) {
-    this.db = db;
-  }
+  /** Stores {@code rule} (its id is ignored) and returns it with the id it was given. */
+  Rule add(Rule rule);
 
-  public Rule add(Rule rule) {
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      Rule added = insert(c, rule);
-      Database.bumpRevision(c);
-      c.commit();
-      return added;
-    } catch (SQLException e) {
-      throw new DataAccessException("adding a rule", e);
-    }
-  }
+  /** Removes the rule with this id; false if there is none. */
+  boolean remove(long id);
 
-  public boolean remove(long id) {
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      int n;
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM tg_rule WHERE id = ?")) {
-        ps.setLong(1, id);
-        n = ps.executeUpdate();
-      }
-      Database.bumpRevision(c);
-      c.commit();
-      return n > 0;
-    } catch (SQLException e) {
-      throw new DataAccessException("removing rule " + id, e);
-    }
-  }
-
-  public List<Rule> list() {
-    List<Rule> rules = new ArrayList<>();
-    try (Connection c = db.connection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, realm, role, pattern, match_policy, actions, note FROM tg_rule ORDER BY id")) {
-      while (rs.next()) {
-        rules.add(new Rule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            Rule.Match.parse(rs.getString(5)), Action.parseList(rs.getString(6)), rs.getString(7)));
-      }
-    } catch (SQLException e) {
-      throw new DataAccessException("listing rules", e);
-    }
-    return rules;
-  }
+  /** Every rule, in the order they were added. */
+  List<Rule> list();
 
   /**
-   * Loads a preset once per database: the first call adds its rules and remembers it did, so rules an operator
-   * removed later do not come back. Returns whether it loaded them now.
+   * Adds the rules of preset {@code name} ({@link Rule#preset}) once per database: the first call of any preset
+   * loads it and remembers that it did, so that rules an operator removed later do not come back. Returns whether it
+   * loaded them now.
    */
-  public boolean loadPresetOnce(String name, List<Rule> preset) {
-    if (db.setting(PRESET_SETTING) != null) {
-      return false;
-    }
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      for (Rule r : preset) {
-        insert(c, r);
-      }
-      db.putSetting(c, PRESET_SETTING, name);
-      Database.bumpRevision(c);
-      c.commit();
-      return true;
-    } catch (SQLException e) {
-      throw new DataAccessException("loading the " + name + " preset", e);
-    }
-  }
-
-  private static Rule insert(Connection c, Rule r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO tg_rule (realm, role, pattern, match_policy, actions, note) VALUES (?, ?, ?, ?, ?, ?)",
-        Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, r.realm());
-      ps.setString(2, r.role());
-      ps.setString(3, r.pattern());
-      ps.setString(4, r.match().wireName());
-      ps.setString(5, Action.format(r.actions()));
-      ps.setString(6, r.note());
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        keys.next();
-        return new Rule(keys.getLong(1), r.realm(), r.role(), r.pattern(), r.match(), r.actions(), r.note());
-      }
-    }
-  }
+  boolean loadPresetOnce(String name);
 }

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.protocol.MatchPolicy;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthorizerTest {
-  private static final Authorizer ORO = new Authorizer(OroPreset.rules());
+  private static final Authorizer ORO = new Authorizer(Rule.preset("oro"));
   private static final Authorizer.Subject USER_42 = new Authorizer.Subject("realm1", List.of("user"), "john", 42L);
   private static final Authorizer.Subject BACKEND = new Authorizer.Subject("realm1", List.of("backend"), "anonymous-1", null);
   private static final Authorizer.Subject NOBODY = new Authorizer.Subject("realm1", List.of("anonymous"), "7", null);
@@ -49,8 +50,8 @@ class AuthorizerTest {
   void underTheOroPresetPagesCallAnApplicationsProceduresOnlyOnceItsRuleLineIsAdded() {
     assertFalse(ORO.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed(), "the preset lets pages call nothing");
     // The README's line: ./tollgate rule add --role user --pattern acme/rpc/ --match prefix --actions call
-    List<Rule> withTheLine = new java.util.ArrayList<>(OroPreset.rules());
-    withTheLine.add(Rule.of("*", "user", "acme/rpc/", Rule.Match.PREFIX, EnumSet.of(Action.CALL), null));
+    List<Rule> withTheLine = new java.util.ArrayList<>(Rule.preset("oro"));
+    withTheLine.add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), null));
     Authorizer app = new Authorizer(withTheLine);
     assertTrue(app.decide(USER_42, Action.CALL, "acme/rpc/sum").allowed());
     assertFalse(app.decide(USER_42, Action.REGISTER, "acme/rpc/sum").allowed(), "a page never serves the procedure");
@@ -61,11 +62,11 @@ class AuthorizerTest {
 
   @Test
   void aDatabaseMadeWithTheEarlierPresetLetsTheBackendRegisterAfterTheReadmesLine() {
-    List<Rule> earlier = new java.util.ArrayList<>(OroPreset.rules().subList(0, OroPreset.rules().size() - 1));
-    earlier.add(Rule.of("*", "backend", "", Rule.Match.PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL), "earlier preset"));
+    List<Rule> earlier = new java.util.ArrayList<>(Rule.preset("oro").subList(0, Rule.preset("oro").size() - 1));
+    earlier.add(Rule.of("*", "backend", "", MatchPolicy.PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL), "earlier preset"));
     assertFalse(new Authorizer(earlier).decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
     // The README's line: ./tollgate rule add --role backend --pattern "" --match prefix --actions register
-    earlier.add(Rule.of("*", "backend", "", Rule.Match.PREFIX, EnumSet.of(Action.REGISTER), null));
+    earlier.add(Rule.of("*", "backend", "", MatchPolicy.PREFIX, EnumSet.of(Action.REGISTER), null));
     Authorizer upgraded = new Authorizer(earlier);
     assertTrue(upgraded.decide(BACKEND, Action.REGISTER, "acme/rpc/sum").allowed());
     assertTrue(upgraded.decide(BACKEND, Action.PUBLISH, "oro/data/update").allowed(), "equally specific rules add up");
@@ -75,10 +76,10 @@ class AuthorizerTest {
   @Test
   void exactBeatsPrefixBeatsWildcardAndTheLongestPrefixWins() {
     Authorizer a = new Authorizer(List.of(
-        Rule.of("*", "r", "com.app.", Rule.Match.PREFIX, EnumSet.of(Action.PUBLISH), "broad"),
-        Rule.of("*", "r", "com.app.secret.", Rule.Match.PREFIX, EnumSet.noneOf(Action.class), "deny the secret area"),
-        Rule.of("*", "r", "com.app.secret.open", Rule.Match.EXACT, EnumSet.of(Action.PUBLISH), "but this one"),
-        Rule.of("*", "r", "com..status", Rule.Match.WILDCARD, EnumSet.of(Action.SUBSCRIBE), "any app's status")));
+        Rule.of("*", "r", "com.app.", MatchPolicy.PREFIX, EnumSet.of(Action.PUBLISH), "broad"),
+        Rule.of("*", "r", "com.app.secret.", MatchPolicy.PREFIX, EnumSet.noneOf(Action.class), "deny the secret area"),
+        Rule.of("*", "r", "com.app.secret.open", MatchPolicy.EXACT, EnumSet.of(Action.PUBLISH), "but this one"),
+        Rule.of("*", "r", "com..status", MatchPolicy.WILDCARD, EnumSet.of(Action.SUBSCRIBE), "any app's status")));
     Authorizer.Subject r = new Authorizer.Subject("realm1", List.of("r"), "x", null);
     assertTrue(a.decide(r, Action.PUBLISH, "com.app.news").allowed());
     Authorizer.Decision secret = a.decide(r, Action.PUBLISH, "com.app.secret.plans");
@@ -93,9 +94,22 @@ class AuthorizerTest {
   }
 
   @Test
+  void aWildcardFixingMoreComponentsBeatsOneFixingFewer() {
+    Authorizer a = new Authorizer(List.of(
+        Rule.of("*", "r", "com...status", MatchPolicy.WILDCARD, EnumSet.of(Action.SUBSCRIBE), "any status"),
+        Rule.of("*", "r", "com.app..status", MatchPolicy.WILDCARD, EnumSet.noneOf(Action.class), "not the app's")));
+    Authorizer.Subject r = new Authorizer.Subject("realm1", List.of("r"), "x", null);
+    assertTrue(a.decide(r, Action.SUBSCRIBE, "com.web.x.status").allowed());
+    Authorizer.Decision app = a.decide(r, Action.SUBSCRIBE, "com.app.x.status");
+    assertFalse(app.allowed());
+    assertEquals("not the app's", app.decidedBy().note());
+    assertNull(a.decide(r, Action.SUBSCRIBE, "com.web.status").decidedBy(), "a wildcard needs as many components");
+  }
+
+  @Test
   void realmAndAuthidPlaceholdersNarrowRules() {
     Authorizer a = new Authorizer(List.of(
-        Rule.of("oro", "*", "private.{authid}", Rule.Match.EXACT, EnumSet.of(Action.SUBSCRIBE), null)));
+        Rule.of("oro", "*", "private.{authid}", MatchPolicy.EXACT, EnumSet.of(Action.SUBSCRIBE), null)));
     assertTrue(a.decide(new Authorizer.Subject("oro", List.of("user"), "ann", 1L), Action.SUBSCRIBE, "private.ann").allowed());
     assertFalse(a.decide(new Authorizer.Subject("oro", List.of("user"), "bob", 2L), Action.SUBSCRIBE, "private.ann").allowed());
     assertFalse(a.decide(new Authorizer.Subject("other", List.of("user"), "ann", 1L), Action.SUBSCRIBE, "private.ann").allowed());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +23,7 @@ class DatabaseTest {
   void aFileDatabaseIsCreatedMigratedOnceAndKeepsItsData(@TempDir Path dir) {
     String url = Database.fileUrl(dir);
     try (Database db = Database.open(url)) {
-      H2UserStore users = new H2UserStore(db);
+      UserAdmin users = db.users();
       long before = db.revision();
       users.addUser("alice", "alice@example.com", Passwords.hash("s3cret"), List.of());
       assertTrue(db.revision() > before, "a change bumps the revision");
@@ -30,7 +31,7 @@ class DatabaseTest {
     }
     assertTrue(Files.exists(dir.resolve("tollgate.mv.db")));
     try (Database again = Database.open(url)) {
-      User alice = new H2UserStore(again).find("alice@example.com").orElseThrow();
+      User alice = again.users().find("alice@example.com").orElseThrow();
       assertEquals("alice", alice.username());
       assertEquals(List.of("user"), alice.roles());
       assertTrue(Passwords.matches("s3cret", alice.passwordHash()));
@@ -41,7 +42,7 @@ class DatabaseTest {
   @Test
   void usersAndRolesAreManaged() {
     try (Database db = Database.open("jdbc:h2:mem:users;DB_CLOSE_DELAY=-1")) {
-      H2UserStore users = new H2UserStore(db);
+      UserAdmin users = db.users();
       users.addRole("admin", "operators");
       users.addUser("bob", null, "$2y$04$x", List.of("admin", "user"));
       assertEquals(List.of("admin", "user"), users.find("bob").orElseThrow().roles());
@@ -59,15 +60,16 @@ class DatabaseTest {
   @Test
   void rulesAreStoredAndThePresetLoadsOnlyOnce() {
     try (Database db = Database.open("jdbc:h2:mem:rules;DB_CLOSE_DELAY=-1")) {
-      RuleStore rules = new RuleStore(db);
-      assertTrue(rules.loadPresetOnce("oro", OroPreset.rules()));
-      assertEquals(OroPreset.rules().size(), rules.list().size());
+      RuleStore rules = db.rules();
+      assertTrue(rules.loadPresetOnce("oro"));
+      assertEquals(Rule.preset("oro").size(), rules.list().size());
       rules.remove(rules.list().get(0).id());
-      assertFalse(rules.loadPresetOnce("oro", OroPreset.rules()), "a removed preset rule does not come back");
-      Rule added = rules.add(Rule.of("realm1", "user", "com.", Rule.Match.PREFIX, EnumSet.of(Action.CALL, Action.PUBLISH), "test"));
+      assertFalse(rules.loadPresetOnce("oro"), "a removed preset rule does not come back");
+      assertThrows(IllegalArgumentException.class, () -> rules.loadPresetOnce("nope"));
+      Rule added = rules.add(Rule.of("realm1", "user", "com.", MatchPolicy.PREFIX, EnumSet.of(Action.CALL, Action.PUBLISH), "test"));
       Rule stored = rules.list().stream().filter(r -> r.id() == added.id()).findFirst().orElseThrow();
       assertEquals(EnumSet.of(Action.CALL, Action.PUBLISH), stored.actions());
-      assertEquals(Rule.Match.PREFIX, stored.match());
+      assertEquals(MatchPolicy.PREFIX, stored.match());
     }
   }
 
@@ -78,7 +80,8 @@ class DatabaseTest {
       s.execute("CREATE TABLE oro_user (id INT PRIMARY KEY, username VARCHAR(255), email VARCHAR(255), "
           + "password VARCHAR(255), salt VARCHAR(255), enabled BOOLEAN, first_name VARCHAR(255))");
       s.execute("INSERT INTO oro_user VALUES (7, 'admin', 'admin@example.com', '$2y$13$abc', NULL, TRUE, 'John')");
-      JdbcUserStore store = new JdbcUserStore(url, "sa", "", JdbcUserStore.ORO_BY_USERNAME, JdbcUserStore.ORO_BY_EMAIL, "user");
+      String select = "SELECT id, username, email, password, enabled FROM oro_user WHERE ";
+      UserStore store = UserStore.jdbc(url, "sa", "", select + "username = ?", select + "email = ?", "user");
       User admin = store.find("admin@example.com").orElseThrow();
       assertEquals(7, admin.id());
       assertEquals("admin", admin.username());

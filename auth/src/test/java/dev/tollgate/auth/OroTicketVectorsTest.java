@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.auth.internal.InMemoryNonceStore;
 import dev.tollgate.auth.internal.Php;
 import java.nio.file.Files;
 import java.nio.file.Path;

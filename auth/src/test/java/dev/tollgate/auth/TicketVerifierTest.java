@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.internal.InMemoryNonceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,17 +108,5 @@ class TicketVerifierTest {
     assertEquals("x", TicketSecret.of("").salt("x"));
     assertEquals("x{s}", TicketSecret.of("s").salt("x"));
     assertFalse(TicketSecret.of("s").toString().contains("s)"));
-  }
-
-  @Test
-  void theNonceStoreIsBoundedAndForgetsExpiredClaims() {
-    InMemoryNonceStore store = new InMemoryNonceStore(2);
-    assertTrue(store.claim("a", T0.plusSeconds(10), T0, false));
-    assertTrue(store.claim("b", T0.plusSeconds(10), T0, false));
-    assertFalse(store.claim("c", T0.plusSeconds(10), T0, false), "full: fail closed");
-    assertFalse(store.claim("a", T0.plusSeconds(10), T0.plusSeconds(5), false));
-    assertTrue(store.claim("c", T0.plusSeconds(30), T0.plusSeconds(11), false), "expired claims make room");
-    assertTrue(store.claim("a", T0.plusSeconds(30), T0.plusSeconds(11), false));
-    assertEquals(2, store.size());
   }
 }

@@ -2,8 +2,8 @@ package dev.tollgate.bench;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Authorizer;
-import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Rule;
+import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,7 +40,7 @@ public class AuthorizationBenchmark {
   int extraRules;
 
   @Param({"EXACT", "PREFIX", "WILDCARD"})
-  Rule.Match kind;
+  MatchPolicy kind;
 
   private Authorizer authorizer;
   private final Authorizer.Subject user = new Authorizer.Subject("realm1", List.of("user"), "john", 42L);
@@ -48,7 +48,7 @@ public class AuthorizationBenchmark {
 
   @Setup
   public void setUp() {
-    List<Rule> rules = new ArrayList<>(OroPreset.rules());
+    List<Rule> rules = new ArrayList<>(Rule.preset("oro"));
     for (int i = 0; i < extraRules; i++) {
       String pattern = switch (kind) {
         case EXACT -> "com.example.app" + i + ".update";

@@ -35,10 +35,6 @@ public record Payload(List<Object> args, Map<String, Object> kwargs, Object opaq
     return opaque != null;
   }
 
-  public boolean isEmpty() {
-    return opaque == null && (args == null || args.isEmpty()) && (kwargs == null || kwargs.isEmpty());
-  }
-
   /** Positional arguments, never null. */
   public List<Object> argsOrEmpty() {
     return args == null ? List.of() : args;

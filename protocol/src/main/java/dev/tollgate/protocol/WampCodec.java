@@ -10,9 +10,6 @@ import java.nio.ByteBuffer;
  */
 public interface WampCodec {
 
-  /** The serializer this codec speaks. */
-  Serializer serializer();
-
   /** Decodes one message from the remaining bytes of {@code data} (its position is not moved). */
   WampMessage decode(ByteBuffer data) throws ProtocolViolationException;
 
@@ -27,9 +24,4 @@ public interface WampCodec {
 
   /** Encodes one message. */
   byte[] encode(WampMessage message);
-
-  /** Decodes a message given as plain values (the wire list), applying exactly the checks of {@link #decode}. */
-  static WampMessage fromList(Object wire) throws ProtocolViolationException {
-    return dev.tollgate.protocol.internal.MessageDecoder.decode(wire);
-  }
 }

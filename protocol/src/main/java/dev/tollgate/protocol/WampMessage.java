@@ -19,9 +19,4 @@ public sealed interface WampMessage
 
   /** The elements of this message as they go on the wire, the type code first. */
   List<Object> toList();
-
-  /** The message type name in the spec's spelling, e.g. {@code SUBSCRIBE}. */
-  static String name(int code) {
-    return MessageCodes.name(code);
-  }
 }

@@ -2,17 +2,16 @@ package dev.tollgate.router;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.OroTicket;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
 import dev.tollgate.auth.UserStore;
+import dev.tollgate.protocol.MatchPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -80,7 +79,7 @@ final class AdminCommands {
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
       try (Database db = openDatabase()) {
-        User u = new H2UserStore(db).addUser(username, email, hash, roles);
+        User u = db.users().addUser(username, email, hash, roles);
         System.out.println("added user " + u.username() + " (id " + u.id() + ", roles " + u.roles() + ")");
       }
       return 0;
@@ -94,7 +93,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).removeUser(username), "removed user " + username, "no user " + username);
+        return report(db.users().removeUser(username), "removed user " + username, "no user " + username);
       }
     }
   }
@@ -106,7 +105,7 @@ final class AdminCommands {
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
         System.out.printf("%-6s %-24s %-32s %-8s %s%n", "id", "username", "email", "enabled", "roles");
-        for (User u : new H2UserStore(db).listUsers()) {
+        for (User u : db.users().listUsers()) {
           System.out.printf("%-6d %-24s %-32s %-8s %s%n", u.id(), u.username(), u.email() == null ? "" : u.email(),
               u.enabled(), String.join(",", u.roles()));
         }
@@ -124,7 +123,7 @@ final class AdminCommands {
     public Integer call() throws Exception {
       String hash = password.storedHash(this);
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).setPasswordHash(username, hash),
+        return report(db.users().setPasswordHash(username, hash),
             "changed the password of " + username, "no user " + username);
       }
     }
@@ -138,7 +137,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).setEnabled(username, !disable),
+        return report(db.users().setEnabled(username, !disable),
             (disable ? "disabled " : "enabled ") + username, "no user " + username);
       }
     }
@@ -156,7 +155,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        new H2UserStore(db).addRole(role, description);
+        db.users().addRole(role, description);
         System.out.println("added role " + role);
       }
       return 0;
@@ -170,7 +169,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).removeRole(role), "removed role " + role, "no role " + role);
+        return report(db.users().removeRole(role), "removed role " + role, "no role " + role);
       }
     }
   }
@@ -181,7 +180,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        new H2UserStore(db).listRoles().forEach(System.out::println);
+        db.users().listRoles().forEach(System.out::println);
       }
       return 0;
     }
@@ -195,7 +194,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        new H2UserStore(db).grant(username, role);
+        db.users().grant(username, role);
         System.out.println("granted " + role + " to " + username);
       }
       return 0;
@@ -210,7 +209,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        return report(new H2UserStore(db).revoke(username, role), "revoked " + role + " from " + username,
+        return report(db.users().revoke(username, role), "revoked " + role + " from " + username,
             username + " does not have " + role);
       }
     }
@@ -233,7 +232,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        Rule r = new RuleStore(db).add(Rule.of(realm, role, pattern, Rule.Match.parse(match), Action.parseList(actions), note));
+        Rule r = db.rules().add(Rule.of(realm, role, pattern, MatchPolicy.parse(match), Action.parseList(actions), note));
         System.out.println("added rule " + r.id());
       }
       return 0;
@@ -247,7 +246,7 @@ final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
-        return report(new RuleStore(db).remove(id), "removed rule " + id, "no rule " + id);
+        return report(db.rules().remove(id), "removed rule " + id, "no rule " + id);
       }
     }
   }
@@ -259,7 +258,7 @@ final class AdminCommands {
     public Integer call() throws Exception {
       try (Database db = openDatabase()) {
         System.out.printf("%-5s %-10s %-10s %-9s %-28s %-40s %s%n", "id", "realm", "role", "match", "actions", "pattern", "note");
-        for (Rule r : new RuleStore(db).list()) {
+        for (Rule r : db.rules().list()) {
           System.out.printf("%-5d %-10s %-10s %-9s %-28s %-40s %s%n", r.id(), r.realm(), r.role(), r.match().wireName(),
               r.actions().isEmpty() ? "(deny)" : Action.format(r.actions()), r.pattern().isEmpty() ? "\"\"" : r.pattern(),
               r.note() == null ? "" : r.note());
@@ -273,7 +272,7 @@ final class AdminCommands {
       subcommands = {TicketIssue.class, TicketVerify.class})
   static final class TicketCommand {}
 
-  @Command(mixinStandardHelpOptions = true, name = "issue", description = "Print a ticket for a user of the database, or an anonymous (backend) one.")
+  @Command(mixinStandardHelpOptions = true, name = "issue", description = "Print a ticket for a user (of users.source), or an anonymous (backend) one.")
   static final class TicketIssue extends Verb {
     @Parameters(arity = "0..1", paramLabel = "USERNAME") String username;
     @Option(names = "--anonymous") boolean anonymous;
@@ -296,7 +295,7 @@ final class AdminCommands {
         return 0;
       }
       try (Database db = Database.open(cfg.databaseUrl())) {
-        Optional<User> user = new H2UserStore(db).find(username);
+        Optional<User> user = cfg.userStore(db).find(username);
         if (user.isEmpty()) {
           System.err.println("tollgate: no user " + username);
           return 1;
@@ -309,7 +308,7 @@ final class AdminCommands {
 
   @Command(mixinStandardHelpOptions = true, name = "verify", description = {
       "Decode a ticket and judge it exactly as Oro (and Tollgate) would, saying why it is refused.",
-      "Without --password-hash, the user is looked up in the database."})
+      "Without --password-hash, the user is looked up where users.source says."})
   static final class TicketVerify extends Verb {
     @Parameters(paramLabel = "TICKET", description = "The ticket, as in the URL (URL-encoded or not).") String ticket;
     @Option(names = "--secret", description = "The application secret; default auth.secret.") String secretText;
@@ -338,13 +337,12 @@ final class AdminCommands {
         System.out.println("created:  " + t.created());
         System.out.println("digest:   " + (t.digest().length() > 8 ? t.digest().substring(0, 8) + "… (" + t.digest().length() + " chars)" : t.digest()));
       } else {
-        String plain = new String(dev.tollgate.auth.internal.Php.base64DecodeLenient(raw), java.nio.charset.StandardCharsets.UTF_8);
-        System.out.println("fields:   " + plain.split(";", -1).length + " (';'-separated; 4 needed)");
+        System.out.println("fields:   " + OroTicket.fieldCount(raw) + " (';'-separated; 4 needed)");
       }
       Instant now = at == null ? Instant.now() : OffsetDateTime.parse(at).toInstant();
       Database db = passwordHash == null ? Database.open(cfg.databaseUrl()) : null;
       try {
-        UserStore users = passwordHash == null ? new H2UserStore(db) : new UserStore() {
+        UserStore users = passwordHash == null ? cfg.userStore(db) : new UserStore() {
           @Override
           public Optional<User> find(String name) {
             return Optional.of(new User(0, name, null, passwordHash, true, List.of("user")));

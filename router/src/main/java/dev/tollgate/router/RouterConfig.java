@@ -261,6 +261,18 @@ public final class RouterConfig {
     return url.isEmpty() ? dev.tollgate.auth.Database.fileUrl(dataDir()) : url;
   }
 
+  /**
+   * The users that tickets and credentials are checked against, as {@code users.source} says: those of Tollgate's own
+   * database {@code own} ({@code h2}), or another application's, read-only ({@code jdbc}). The router and the command
+   * line's ticket verbs both ask here, so that they cannot disagree on who a user is.
+   */
+  public dev.tollgate.auth.UserStore userStore(dev.tollgate.auth.Database own) {
+    return get("users.source").equals("jdbc")
+        ? dev.tollgate.auth.UserStore.jdbc(get("users.jdbc.url"), get("users.jdbc.user"), get("users.jdbc.password"),
+            get("users.jdbc.query-by-username"), get("users.jdbc.query-by-email"), get("users.jdbc.role"))
+        : own.users();
+  }
+
   /** The ticket secret, or null when tickets are disabled. Refuses a secret Oro could never use. */
   public dev.tollgate.auth.TicketSecret ticketSecret() {
     String secret = get("auth.secret");

@@ -14,6 +14,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,39 @@ class AdminCommandsTest {
 
       assertEquals(0, cli("user", "remove", "maria", data)[0]);
       assertEquals(1, cli("user", "remove", "maria", data)[0]);
+    }
+  }
+
+  @Test
+  void ticketVerbsFindUsersWhereUsersSourceSays(@TempDir Path dir) throws Exception {
+    // An H2 database laid out like Oro's stands in for the application's; oro-admin exists only there.
+    String oro = "jdbc:h2:mem:admin-commands-oro;DB_CLOSE_DELAY=-1";
+    String storedHash = "$2y$13$thisIsTheHashInOrosOwnTable";
+    try (Connection c = DriverManager.getConnection(oro, "sa", ""); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE oro_user (id INT PRIMARY KEY, username VARCHAR(255), email VARCHAR(255),"
+          + " password VARCHAR(255), enabled BOOLEAN)");
+      s.execute("INSERT INTO oro_user VALUES (7, 'oro-admin', 'admin@example.com', '" + storedHash + "', TRUE)");
+      String data = "--data.dir=" + dir;
+      String secret = "--auth.secret=" + SECRET;
+      String[] jdbc = {"--users.source=jdbc", "--users.jdbc.url=" + oro, "--users.jdbc.user=sa"};
+
+      Object[] issued = cli("ticket", "issue", "oro-admin", data, secret, jdbc[0], jdbc[1], jdbc[2]);
+      assertEquals(0, issued[0], (String) issued[1]);
+      // The ticket is the last line: opening the new data.dir's database logs its migrations first.
+      String[] lines = ((String) issued[1]).strip().split("\n");
+      String ticket = lines[lines.length - 1].strip();
+      Object[] verified = cli("ticket", "verify", ticket, data, secret, jdbc[0], jdbc[1], jdbc[2]);
+      assertEquals(0, verified[0], (String) verified[1]);
+      assertTrue(((String) verified[1]).contains("verdict:  ACCEPTED"), (String) verified[1]);
+      Object[] keyed = cli("ticket", "verify", ticket, data, secret, "--password-hash=" + storedHash);
+      assertEquals(0, keyed[0], "the ticket is keyed by the hash in the JDBC database: " + keyed[1]);
+
+      // Tollgate's own database, the default source, has no such user.
+      Object[] ownIssue = cli("ticket", "issue", "oro-admin", data, secret);
+      assertEquals(1, ownIssue[0], (String) ownIssue[1]);
+      assertTrue(((String) ownIssue[1]).contains("no user oro-admin"), (String) ownIssue[1]);
+      Object[] ownVerify = cli("ticket", "verify", ticket, data, secret);
+      assertTrue(((String) ownVerify[1]).contains("REFUSED UNKNOWN_USER"), (String) ownVerify[1]);
     }
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
@@ -49,7 +48,7 @@ class BrowserTicketRefusalTest {
   void start() {
     String url = TestRouters.newDatabaseUrl();
     db = Database.open(url);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "auth.failure-limit", String.valueOf(FAILURE_LIMIT),
         // No waiting room for a throttled address: its next costly check gets 429, which is what these tests show.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,14 @@ class ConfigurationTest {
     assertEquals("setting uri.rules=fuzzy: expected loose or strict but was 'fuzzy'",
         assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().with("uri.rules", "fuzzy")).getMessage());
     assertThrows(IllegalArgumentException.class, () -> Main.configFrom(null, List.of("server.port=1")));
+  }
+
+  @Test
+  void usersSourceChoosesTheUserStoreForTheRouterAndTheCommandLineAlike() {
+    try (Database own = Database.open("jdbc:h2:mem:configuration-users;DB_CLOSE_DELAY=-1")) {
+      assertEquals("tollgate", RouterConfig.defaults().userStore(own).providerName());
+      assertEquals("jdbc", RouterConfig.defaults().with("users.source", "jdbc").userStore(own).providerName());
+    }
   }
 
   @Test

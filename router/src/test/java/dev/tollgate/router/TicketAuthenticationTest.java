@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
@@ -22,6 +20,7 @@ import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -58,7 +57,7 @@ class TicketAuthenticationTest {
   void start() {
     String url = TestRouters.newDatabaseUrl();
     db = Database.open(url);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "auth.failure-limit", "3"));
   }
@@ -240,7 +239,7 @@ class TicketAuthenticationTest {
       c.join("realm1");
       c.send(new Subscribe(1, Map.of(), "com.example.news"));
       assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 1, WampErrors.NOT_AUTHORIZED);
-      new RuleStore(db).add(Rule.of("realm1", "anonymous", "com.example.", Rule.Match.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
+      db.rules().add(Rule.of("realm1", "anonymous", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.SUBSCRIBE), "test"));
       long[] request = {2};
       await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
         c.send(new Subscribe(request[0]++, Map.of(), "com.example.news"));
@@ -253,7 +252,7 @@ class TicketAuthenticationTest {
   void aRemovedUsersLiveSessionIsEnded() {
     try (TestClient c = TestClient.connect(withTicket(tickets.forUser("john", john.passwordHash())), Serializer.JSON)) {
       c.join("realm1");
-      new H2UserStore(db).removeUser("john");
+      db.users().removeUser("john");
       Goodbye goodbye = c.expect(Goodbye.class);
       assertEquals(WampErrors.CLOSE_KILLED, goodbye.reason());
       assertEquals(1000, c.awaitClose());

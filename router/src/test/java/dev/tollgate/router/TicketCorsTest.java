@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.Passwords;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -30,7 +29,7 @@ class TicketCorsTest {
   void start() {
     String url = TestRouters.newDatabaseUrl();
     db = Database.open(url);
-    new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET,
         "auth.failure-limit", String.valueOf(FAILURE_LIMIT),
         // No waiting room for a throttled address: its next costly check gets 429, which is what these tests show.

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
@@ -44,7 +43,7 @@ class UsedTicketsTest {
 
   private User addUser() {
     try (Database db = Database.open(Database.fileUrl(dataDir))) {
-      return new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+      return db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     }
   }
 

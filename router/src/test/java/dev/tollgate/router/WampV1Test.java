@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Invocation;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
@@ -43,7 +43,7 @@ class WampV1Test {
   static void start() {
     String url = TestRouters.newDatabaseUrl();
     try (Database db = Database.open(url)) {
-      new RuleStore(db).add(Rule.of("*", "*", "secured/", Rule.Match.PREFIX, EnumSet.noneOf(Action.class), "test"));
+      db.rules().add(Rule.of("*", "*", "secured/", MatchPolicy.PREFIX, EnumSet.noneOf(Action.class), "test"));
     }
     router = TestRouters.start(Map.of("db.url", url, "keepalive.interval", "300ms"));
   }

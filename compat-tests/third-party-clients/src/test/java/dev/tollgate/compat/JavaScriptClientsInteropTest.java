@@ -74,7 +74,7 @@ class JavaScriptClientsInteropTest {
     String db = dev.tollgate.router.TestRouters.newDatabaseUrl();
     try (dev.tollgate.auth.Database database = dev.tollgate.auth.Database.open(db);
         Router secured = TestRouters.start(java.util.Map.of("db.url", db, "auth.secret", secret, "rules.preset", "oro"))) {
-      dev.tollgate.auth.User john = new dev.tollgate.auth.H2UserStore(database)
+      dev.tollgate.auth.User john = database.users()
           .addUser("john", "john@example.com", dev.tollgate.auth.Passwords.hash("pw"), List.of());
       var ticketSecret = dev.tollgate.auth.TicketSecret.of(secret);
       var now = new dev.tollgate.auth.TicketGenerator(ticketSecret, java.time.Clock.systemUTC());

@@ -42,11 +42,6 @@ public final class JacksonWampCodec implements WampCodec {
   }
 
   @Override
-  public Serializer serializer() {
-    return serializer;
-  }
-
-  @Override
   public java.util.Optional<MessageHead> head(byte[] firstBytes) {
     int type = -1;
     long requestId = 0;

@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
 import dev.tollgate.client.WampClient;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
 import java.time.Clock;
@@ -56,10 +55,10 @@ class OroPageInChromiumTest {
   void start() throws Exception {
     databaseUrl = TestRouters.newDatabaseUrl();
     db = Database.open(databaseUrl);
-    john = new H2UserStore(db).addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
+    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     // The README's line for an application's own RPC: pages (role user) may call it; the preset lets the backend
     // register it.
-    new RuleStore(db).add(Rule.of("*", "user", "acme/rpc/", Rule.Match.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
+    db.rules().add(Rule.of("*", "user", "acme/rpc/", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), "acme's RPC"));
     router = startRouter(0);
     backend = WampClient.builder().uri(router.uri()).urlTicket(tickets::anonymous)
         .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(300)).build();

@@ -4,6 +4,7 @@ import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.RuleStore;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
 import java.io.IOException;
@@ -78,9 +79,9 @@ final class RecordedServerTollgate implements ReplayTarget, AutoCloseable {
   /** The rules added to the {@code open} preset: longer prefixes and exact patterns win over its "" prefix. */
   static List<Rule> rules() {
     return List.of(
-        Rule.of("*", "*", Setup.SECURED_PREFIX, Rule.Match.PREFIX, EnumSet.noneOf(Action.class),
+        Rule.of("*", "*", Setup.SECURED_PREFIX, MatchPolicy.PREFIX, EnumSet.noneOf(Action.class),
             "secured topics: refused as Oro's UserAwareTopicTrait refuses them"),
-        Rule.of("*", "*", Setup.KEEPALIVE_TOPIC, Rule.Match.EXACT, EnumSet.of(Action.SUBSCRIBE),
+        Rule.of("*", "*", Setup.KEEPALIVE_TOPIC, MatchPolicy.EXACT, EnumSet.of(Action.SUBSCRIBE),
             "the keep-alive topic: clients only subscribe, as Oro's WebsocketPingTopic ignores their publishes"));
   }
 
@@ -88,7 +89,7 @@ final class RecordedServerTollgate implements ReplayTarget, AutoCloseable {
     String db = TestRouters.newDatabaseUrl();
     // The in-memory database outlives this handle (DB_CLOSE_DELAY=-1); the router opens it again.
     try (Database database = Database.open(db)) {
-      RuleStore store = new RuleStore(database);
+      RuleStore store = database.rules();
       rules().forEach(store::add);
     }
     Router router = TestRouters.start(settings(db, allowNoSubprotocol));

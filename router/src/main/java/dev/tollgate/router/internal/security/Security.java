@@ -2,11 +2,7 @@ package dev.tollgate.router.internal.security;
 
 import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.Database;
-import dev.tollgate.auth.H2UserStore;
-import dev.tollgate.auth.H2NonceStore;
 import dev.tollgate.auth.NonceStore;
-import dev.tollgate.auth.JdbcUserStore;
-import dev.tollgate.auth.OroPreset;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
@@ -63,13 +59,10 @@ public final class Security implements Gatekeeper, AutoCloseable {
   private Security(RouterConfig config, Counters counters) {
     this.config = config;
     this.db = Database.open(config.databaseUrl());
-    this.users = config.get("users.source").equals("jdbc")
-        ? new JdbcUserStore(config.get("users.jdbc.url"), config.get("users.jdbc.user"), config.get("users.jdbc.password"),
-            config.get("users.jdbc.query-by-username"), config.get("users.jdbc.query-by-email"), config.get("users.jdbc.role"))
-        : new H2UserStore(db);
-    this.rules = new RuleStore(db);
+    this.users = config.userStore(db);
+    this.rules = db.rules();
     TicketSecret secret = config.ticketSecret();
-    this.nonces = new H2NonceStore(db, config.nonceCapacity());
+    this.nonces = db.nonces(config.nonceCapacity());
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
         config.ticketFutureTolerance(), nonces);
     this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
@@ -98,8 +91,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     Security s = new Security(config, counters);
     try {
       String preset = config.get("rules.preset");
-      if (!preset.equals("none")
-          && s.rules.loadPresetOnce(preset, preset.equals("oro") ? OroPreset.rules() : OroPreset.openRules())) {
+      if (!preset.equals("none") && s.rules.loadPresetOnce(preset)) {
         LOG.info("loaded the '{}' rule preset into {}", preset, s.db.url());
       }
       s.reload();

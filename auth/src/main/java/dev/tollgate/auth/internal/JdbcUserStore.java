@@ -1,6 +1,8 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
 import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,12 +16,10 @@ import java.util.Optional;
  * minted by an unchanged Oro application verify in Tollgate. Two queries, each with one {@code ?} parameter, return
  * the columns {@code id, username, email, password, enabled} (in that order): one by username, one by e-mail. Every
  * user gets one configured role. The JDBC driver of that database must be on the classpath.
+ *
+ * <p>Thread-safe and without state of its own: each lookup opens, and closes, its own connection.
  */
 public final class JdbcUserStore implements UserStore {
-  /** Oro's own table, as OroUserBundle lays it out. */
-  public static final String ORO_BY_USERNAME = "SELECT id, username, email, password, enabled FROM oro_user WHERE username = ?";
-  public static final String ORO_BY_EMAIL = "SELECT id, username, email, password, enabled FROM oro_user WHERE email = ?";
-
   private final String url;
   private final String user;
   private final String password;

@@ -1,6 +1,8 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
 import dev.tollgate.auth.Database.DataAccessException;
+import dev.tollgate.auth.User;
+import dev.tollgate.auth.UserAdmin;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** Users and roles in Tollgate's own database, read afresh at every lookup. Every change bumps the revision. */
-public final class H2UserStore implements UserStore {
-  private final Database db;
+final class H2UserStore implements UserAdmin {
+  private final H2Database db;
 
-  public H2UserStore(Database db) {
+  H2UserStore(H2Database db) {
     this.db = db;
   }
 
@@ -57,10 +59,7 @@ public final class H2UserStore implements UserStore {
     return roles;
   }
 
-  /**
-   * Adds a user with a stored password hash (bcrypt from {@link Passwords#hash}, or copied from Oro's
-   * {@code oro_user.password}) and roles, which must exist; no roles means {@code user}.
-   */
+  @Override
   public User addUser(String username, String email, String passwordHash, List<String> roles) {
     if (username == null || username.isEmpty() || username.contains(";")) {
       throw new IllegalArgumentException("a username must be non-empty and contain no ';' (the ticket's separator)");
@@ -83,7 +82,7 @@ public final class H2UserStore implements UserStore {
       for (String role : granted) {
         grant(c, id, role);
       }
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return new User(id, username, email, passwordHash, true, granted);
     } catch (SQLException e) {
@@ -91,18 +90,22 @@ public final class H2UserStore implements UserStore {
     }
   }
 
+  @Override
   public boolean removeUser(String username) {
     return update("DELETE FROM tg_user WHERE username = ?", username) > 0;
   }
 
+  @Override
   public boolean setPasswordHash(String username, String passwordHash) {
     return update("UPDATE tg_user SET password_hash = ? WHERE username = ?", passwordHash, username) > 0;
   }
 
+  @Override
   public boolean setEnabled(String username, boolean enabled) {
     return update("UPDATE tg_user SET enabled = ? WHERE username = ?", enabled, username) > 0;
   }
 
+  @Override
   public List<User> listUsers() {
     List<User> users = new ArrayList<>();
     try (Connection c = db.connection();
@@ -117,14 +120,17 @@ public final class H2UserStore implements UserStore {
     return users;
   }
 
+  @Override
   public void addRole(String name, String description) {
     update("INSERT INTO tg_role (name, description) VALUES (?, ?)", name, description);
   }
 
+  @Override
   public boolean removeRole(String name) {
     return update("DELETE FROM tg_role WHERE name = ?", name) > 0;
   }
 
+  @Override
   public List<String> listRoles() {
     List<String> roles = new ArrayList<>();
     try (Connection c = db.connection(); Statement s = c.createStatement();
@@ -138,16 +144,18 @@ public final class H2UserStore implements UserStore {
     return roles;
   }
 
+  @Override
   public void grant(String username, String role) {
     User user = find(username).orElseThrow(() -> new IllegalArgumentException("no user '" + username + "'"));
     try (Connection c = db.connection()) {
       grant(c, user.id(), role);
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
     } catch (SQLException e) {
       throw new DataAccessException("granting " + role + " to " + username, e);
     }
   }
 
+  @Override
   public boolean revoke(String username, String role) {
     return update("DELETE FROM tg_user_role WHERE role_name = ? AND user_id = (SELECT id FROM tg_user WHERE username = ?)",
         role, username) > 0;
@@ -179,7 +187,7 @@ public final class H2UserStore implements UserStore {
         }
         n = ps.executeUpdate();
       }
-      Database.bumpRevision(c);
+      H2Database.bumpRevision(c);
       c.commit();
       return n;
     } catch (SQLException e) {

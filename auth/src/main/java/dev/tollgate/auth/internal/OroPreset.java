@@ -1,8 +1,10 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
-import static dev.tollgate.auth.Rule.Match.EXACT;
-import static dev.tollgate.auth.Rule.Match.PREFIX;
+import static dev.tollgate.protocol.MatchPolicy.EXACT;
+import static dev.tollgate.protocol.MatchPolicy.PREFIX;
 
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Rule;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -16,14 +18,23 @@ import java.util.Set;
 public final class OroPreset {
   private OroPreset() {}
 
+  /** The rules of preset {@code name}: {@code oro} (these) or {@code open}. */
+  public static List<Rule> named(String name) {
+    return switch (name) {
+      case "oro" -> rules();
+      case "open" -> openRules();
+      default -> throw new IllegalArgumentException("unknown rule preset '" + name + "'; use oro or open");
+    };
+  }
+
   /** The {@code open} preset, for trying Tollgate out: every session may do everything. Never for production. */
-  public static List<Rule> openRules() {
+  private static List<Rule> openRules() {
     return List.of(Rule.of("*", "*", "", PREFIX, EnumSet.allOf(Action.class), "open preset: everyone may do everything"));
   }
 
   private static final Set<Action> SUBSCRIBE = EnumSet.of(Action.SUBSCRIBE);
 
-  public static List<Rule> rules() {
+  private static List<Rule> rules() {
     return List.of(
         Rule.of("*", "*", "oro/ping", EXACT, SUBSCRIBE, "Oro: keep-alive, anyone"),
         Rule.of("*", "*", "oro/data/update", EXACT, SUBSCRIBE, "Oro: entity changes, anyone"),

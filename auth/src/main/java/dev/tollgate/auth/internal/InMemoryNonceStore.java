@@ -1,5 +1,6 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
+import dev.tollgate.auth.NonceStore;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,7 @@
-package dev.tollgate.auth;
+package dev.tollgate.auth.internal;
 
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.NonceStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,15 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each claim is one conditional statement, so two routers' threads racing for one key cannot both win: the
  * primary key refuses the second INSERT, and the UPDATE of a reclaimable claim matches only while it is one.
  */
-public final class H2NonceStore implements NonceStore {
+final class H2NonceStore implements NonceStore {
   private static final long PURGE_EVERY_SECONDS = 10;
 
-  private final Database db;
+  private final H2Database db;
   private final int maxEntries;
   private final AtomicInteger approximateSize = new AtomicInteger();
   private final AtomicLong nextPurge = new AtomicLong();
 
-  public H2NonceStore(Database db, int maxEntries) {
+  H2NonceStore(H2Database db, int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries < 1: " + maxEntries);
     }
