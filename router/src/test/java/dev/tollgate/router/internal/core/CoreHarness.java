@@ -4,6 +4,7 @@ import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.User;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Hello;
 import dev.tollgate.protocol.Welcome;
 import dev.tollgate.router.RouterConfig;
@@ -24,7 +25,7 @@ final class CoreHarness implements Gatekeeper {
   final RouterCore core;
   final Map<String, User> users = new ConcurrentHashMap<>();
   volatile Authorizer authorizer = new Authorizer(List.of(
-      Rule.of("*", "*", "", Rule.Match.PREFIX, EnumSet.allOf(Action.class), "everyone may do everything")));
+      Rule.of("*", "*", "", MatchPolicy.PREFIX, EnumSet.allOf(Action.class), "everyone may do everything")));
   volatile boolean changed;
 
   /** One joined session and its peer. */
