@@ -62,6 +62,11 @@ final class CallBook {
     toAnswer.remove(invocationId, call);
   }
 
+  /** Takes out and returns the call this session was to answer under {@code invocationId}, or null. */
+  synchronized PendingCall takeInvocation(long invocationId) {
+    return toAnswer.remove(invocationId);
+  }
+
   /** Whether a call this session made awaits its answer. */
   boolean awaitsResults() {
     return busy;

@@ -112,19 +112,19 @@ final class Dealer {
 
   /** Any thread (the callee's). */
   void yield(RouterSession callee, Yield yield) {
-    PendingCall pending = callee.calls().invocation(yield.requestId());
+    PendingCall pending = callee.calls().takeInvocation(yield.requestId());
     // Canceled, or its caller left: the spec has the late answer dropped.
     if (pending != null && pending.settle()) {
-      pending.forget();
+      pending.caller.calls().removeCall(pending.callRequestId, pending);
       pending.caller.deliver(new Result(pending.callRequestId, Map.of(), yield.payload()));
     }
   }
 
   /** Any thread (the callee's). */
   void invocationFailed(RouterSession callee, ErrorMessage error) {
-    PendingCall pending = callee.calls().invocation(error.requestId());
+    PendingCall pending = callee.calls().takeInvocation(error.requestId());
     if (pending != null && pending.settle()) {
-      pending.forget();
+      pending.caller.calls().removeCall(pending.callRequestId, pending);
       pending.caller.deliver(new ErrorMessage(
           MessageCodes.CALL, pending.callRequestId, error.details(), error.error(), error.payload()));
     }
