@@ -260,6 +260,16 @@ class TicketAuthenticationTest {
   }
 
   @Test
+  void aRemovedUsersV1PageIsDroppedWithoutACloseHandshakeSoThatItReconnects() {
+    try (V1Client page = V1Client.connect(withTicket(tickets.forUser("john", john.passwordHash())))) {
+      page.sync();
+      db.users().removeUser("john");
+      // v1 has no GOODBYE: the session ends as at shutdown, and AutobahnJS 0.8 reconnects only after an unclean close
+      assertEquals(1006, page.awaitClose());
+    }
+  }
+
+  @Test
   void withoutAnonymousAccessASessionWithoutTicketIsAborted() {
     try (Router closed = TestRouters.start(Map.of("auth.secret", SECRET, "auth.allow-anonymous", "false"));
         TestClient c = TestClient.connect(closed, Serializer.JSON)) {

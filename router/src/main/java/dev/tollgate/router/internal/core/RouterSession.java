@@ -1,7 +1,6 @@
 package dev.tollgate.router.internal.core;
 
 import dev.tollgate.auth.Action;
-import dev.tollgate.auth.Authorizer;
 import dev.tollgate.protocol.Abort;
 import dev.tollgate.protocol.Authenticate;
 import dev.tollgate.protocol.Call;
@@ -77,9 +76,7 @@ public final class RouterSession {
   /** The identity of the last AUTHENTICATE's ticket, released when the transport closes or the next one joins. */
   private Identity ticketHolder;
   private boolean urlTicketReleased;
-  /** Authorization decisions of this session, valid for {@link #decisionsOf}. */
-  private final Map<String, Boolean> decisions = new HashMap<>();
-  private Authorizer decisionsOf;
+  private final Permissions permissions;
 
   /** Subscriptions and registrations this session holds, by id; changed on the realm's owner. */
   private final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
@@ -91,6 +88,7 @@ public final class RouterSession {
     this.peer = peer;
     this.urlIdentity = urlIdentity;
     this.httpUris = httpUris;
+    this.permissions = new Permissions(router.gatekeeper());
   }
 
   /** The session id; 0 before the first join. */
@@ -357,7 +355,7 @@ public final class RouterSession {
     this.id = sessionId;
     this.identity = joined;
     this.calls = new CallBook();
-    this.decisionsOf = null;
+    permissions.forget();
     this.realm = r;
     r.join(this);
     state = State.ESTABLISHED;
@@ -374,25 +372,8 @@ public final class RouterSession {
     peer.send(new Welcome(sessionId, details));
   }
 
-  /** Throws {@code wamp.error.not_authorized} unless the rules allow {@code action} on {@code uri}. */
   private void authorize(Action action, String uri) {
-    Authorizer current = router.gatekeeper().authorizer();
-    if (current != decisionsOf || decisions.size() > 4096) {
-      decisions.clear();
-      decisionsOf = current;
-    }
-    Identity who = identity;
-    String key = action.ordinal() + uri;
-    Boolean allowed = decisions.get(key);
-    if (allowed == null) {
-      allowed = current.decide(new Authorizer.Subject(realm.name(), who.roles(), who.authid(), who.userId()),
-          action, uri).allowed();
-      decisions.put(key, allowed);
-    }
-    if (!allowed) {
-      throw new RequestErrorException(WampErrors.NOT_AUTHORIZED,
-          "role '" + who.authrole() + "' may not " + action.wireName() + " '" + uri + "'");
-    }
+    permissions.check(realm.name(), identity, action, uri);
   }
 
   /** The user's roles changed: the next action is judged with the new ones. */
@@ -403,7 +384,7 @@ public final class RouterSession {
       return;
     }
     identity = current.withRoles(roles);
-    decisionsOf = null;
+    permissions.forget();
     r.roleChanged(this, current.authrole());
   }
 

@@ -11,14 +11,10 @@ import dev.tollgate.router.internal.core.Publication;
 import dev.tollgate.router.internal.core.RouterSession;
 import dev.tollgate.router.internal.core.WireFormat;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -44,23 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 abstract class WebSocketConnection implements FrameHandler, Peer {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
-  /**
-   * Bytes per write, unless one frame is larger: bounds how long one connection holds its writer thread, and keeps
-   * the write buffer within what Jetty's buffer pool keeps (64 KiB); a larger one is allocated afresh, which made
-   * 4 KB fan-out three times slower.
-   */
-  private static final long MAX_BYTES_PER_WRITE = 64 * 1024;
-
   protected final Transport transport;
   protected final RouterConfig config;
   private final WireFormat format;
   protected final TollgateEndPoint endPoint;
   private final OutboundQueue queue;
-  private final Flusher flusher = new Flusher();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final SocketWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Runnable flushTask = this::runFlush;
-  private final Writers.Lane writer;
 
   protected volatile CoreSession ws;
   protected volatile RouterSession session;
@@ -96,7 +82,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     this.format = format;
     this.endPoint = endPoint;
     this.queue = new OutboundQueue(config.outboundQueueBytes(), config.outboundQueueMessages());
-    this.writer = transport.writers().assign();
+    this.writer = new SocketWriter(this, queue, transport.writers().assign(), format.binary());
     this.messageLimit = messageLimitFor(urlIdentity);
   }
 
@@ -343,7 +329,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
       closeCause = closeCode + (reason == null ? "" : " " + reason);
     }
     queue.offerClose(new OutboundQueue.CloseAfter(closeCode, reason));
-    scheduleFlush();
+    writer.schedule();
   }
 
   String remote() {
@@ -407,7 +393,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
       disconnectSlowConsumer();
       return;
     }
-    scheduleFlush();
+    writer.schedule();
   }
 
   private void disconnectSlowConsumer() {
@@ -425,130 +411,31 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     // does not read never lets finish; so after the grace the connection is reset, which frees what the kernel holds
     // for it and tells the peer, where a FIN would wait behind the unread bytes. RFC 6455 7.1.1: "An endpoint MAY close
     // the connection via any means available when necessary, such as when under attack."
-    ws.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
-    endPoint.resetConnectionUnlessClosedWithin(config.closeGrace());
-    // The session leaves now, not when the close completes, so that publishers stop finding it in the tables; on the
-    // writer thread, because the caller may hold a session's lock (see Peer).
-    writer.schedule(session::transportClosed);
-  }
-
-  /**
-   * Every send, reply or event, is written by this connection's writer thread, never by the sender: the sender
-   * costs no system call, and what other senders queue meanwhile leaves in the same write. Measured on RPC, 10 callers
-   * to one callee: writing replies on the thread that handled the request instead gave 35% fewer calls/s.
-   */
-  private void scheduleFlush() {
-    if (flushScheduled.compareAndSet(false, true)) {
-      writer.schedule(flushTask);
-    }
-  }
-
-  private void runFlush() {
-    flushScheduled.set(false);
-    flusher.iterate();
-  }
-
-  /**
-   * Drains the queue straight to the socket: whatever frames have gathered, up to a bound, leave in one write, then
-   * the next batch. A queued close goes after the frames before it.
-   */
-  private final class Flusher extends IteratingCallback {
-    /** The messages of the write being prepared; only process() touches it, and never twice at once. */
-    private final ArrayList<byte[]> messages = new ArrayList<>();
-    /** The bytes being written: the messages framed into one pooled direct buffer. */
-    private RetainableByteBuffer writing;
-    private int inFlightMessages;
-    /** The messages' bytes as the queue counts them, without the frame headers. */
-    private long inFlightBytes;
-    private OutboundQueue.CloseAfter closeAfter;
-    private boolean done;
-
-    @Override
-    protected Action process() {
-      if (!done && !ws.isOutputOpen()) {
-        // Jetty closed the session (the peer's close, an error): no data frame may follow its close frame.
-        done = true;
-      }
-      if (done) {
-        queue.clear();
-        return Action.IDLE;
-      }
-      Object item;
-      long writeBytes = 0;
-      while ((item = queue.peek()) != null) {
-        if (item instanceof OutboundQueue.CloseAfter close) {
-          queue.poll();
-          closeAfter = close;
-          break;
-        }
-        byte[] message = (byte[]) item;
-        int frameBytes = ServerFrames.headerLength(message.length) + message.length;
-        if (!messages.isEmpty() && writeBytes + frameBytes > MAX_BYTES_PER_WRITE) {
-          break;
-        }
-        queue.poll();
-        messages.add(message);
-        inFlightBytes += message.length;
-        writeBytes += frameBytes;
-      }
-      inFlightMessages = messages.size();
-      if (inFlightMessages == 0) {
-        if (closeAfter != null) {
-          closeNow();
-        }
-        return Action.IDLE;
-      }
-      // One direct buffer, one write(2): the JDK would otherwise copy every heap frame of a gathering write into a
-      // temporary direct buffer of its own, allocating most of them afresh.
-      writing = ws.getByteBufferPool().acquire((int) writeBytes, true);
-      ByteBuffer out = writing.getByteBuffer();
-      int start = BufferUtil.flipToFill(out);
-      boolean binary = format.binary();
-      for (int i = 0; i < inFlightMessages; i++) {
-        byte[] message = messages.get(i);
-        ServerFrames.putHeader(out, binary, message.length);
-        out.put(message);
-      }
-      BufferUtil.flipToFlush(out, start);
-      messages.clear();
-      endPoint.write(this, out);
-      return Action.SCHEDULED;
-    }
-
-    @Override
-    protected void onSuccess() {
-      release();
-      if (closeAfter != null) {
-        closeNow();
-      }
-    }
-
-    private void release() {
-      queue.written(inFlightMessages, inFlightBytes);
-      inFlightMessages = 0;
-      inFlightBytes = 0;
-      if (writing != null) {
-        writing.release();
-        writing = null;
-      }
-    }
-
-    private void closeNow() {
-      OutboundQueue.CloseAfter close = closeAfter;
-      closeAfter = null;
-      done = true;
-      closed.set(true);
-      ws.close(close.code(), close.reason(), Callback.NOOP);
-      // A peer that neither reads nor answers the close would keep the connection, and what the kernel holds for it,
-      // until Jetty's idle timeout.
+    // On the writer thread, not the sender's: the sender may hold its session's lock (see Peer), and closing may call
+    // back into this connection's session. The session leaves at once, not when the close completes, so that
+    // publishers stop finding it in the tables.
+    writer.execute(() -> {
+      ws.close(CloseStatus.POLICY_VIOLATION, reason, Callback.NOOP);
       endPoint.resetConnectionUnlessClosedWithin(config.closeGrace());
-    }
+      session.transportClosed();
+    });
+  }
 
-    @Override
-    protected void onCompleteFailure(Throwable cause) {
-      release();
-      queue.clear();
-      LOG.debug("writing to {} failed: {}", remote(), cause.toString());
-    }
+  CoreSession coreSession() {
+    return ws;
+  }
+
+  TollgateEndPoint endPoint() {
+    return endPoint;
+  }
+
+  java.time.Duration closeGrace() {
+    return config.closeGrace();
+  }
+
+  /** The writer wrote the queued close's turn: the close frame goes now, and nothing after it. */
+  void closedByWriter(int code, String reason) {
+    closed.set(true);
+    ws.close(code, reason, Callback.NOOP);
   }
 }

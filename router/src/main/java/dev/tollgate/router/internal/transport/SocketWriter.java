@@ -1,0 +1,156 @@
+package dev.tollgate.router.internal.transport;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one connection's {@link OutboundQueue} to its socket, on the connection's writer thread ({@link Writers}):
+ * whatever messages have gathered, up to a bound, are framed ({@link ServerFrames}) into one pooled direct buffer and
+ * leave in one write, then the next batch. A queued close goes after the messages before it.
+ *
+ * <p>Every send, reply or event, is written by the writer thread, never by the sender: the sender costs no system
+ * call, and what other senders queue meanwhile leaves in the same write. Measured on RPC, 10 callers to one callee:
+ * writing replies on the thread that handled the request instead gave 35% fewer calls/s.
+ */
+final class SocketWriter extends IteratingCallback {
+  private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
+  /**
+   * Bytes per write, unless one frame is larger: bounds how long one connection holds its writer thread, and keeps
+   * the write buffer within what Jetty's buffer pool keeps (64 KiB); a larger one is allocated afresh, which made
+   * 4 KB fan-out three times slower.
+   */
+  private static final long MAX_BYTES_PER_WRITE = 64 * 1024;
+
+  private final WebSocketConnection connection;
+  private final OutboundQueue queue;
+  private final Writers.Lane lane;
+  private final boolean binary;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable flushTask = this::flush;
+  /** The messages of the write being prepared; only process() touches it, and never twice at once. */
+  private final ArrayList<byte[]> messages = new ArrayList<>();
+  /** The bytes being written: the messages framed into one pooled direct buffer. */
+  private RetainableByteBuffer writing;
+  private int inFlightMessages;
+  /** The messages' bytes as the queue counts them, without the frame headers. */
+  private long inFlightBytes;
+  private OutboundQueue.CloseAfter closeAfter;
+  private boolean done;
+
+  SocketWriter(WebSocketConnection connection, OutboundQueue queue, Writers.Lane lane, boolean binary) {
+    this.connection = connection;
+    this.queue = queue;
+    this.lane = lane;
+    this.binary = binary;
+  }
+
+  /** Puts this connection on its writer's run list, unless it is already on it. Any thread. */
+  void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      lane.schedule(flushTask);
+    }
+  }
+
+  /** Runs {@code task} on this connection's writer thread. */
+  void execute(Runnable task) {
+    lane.schedule(task);
+  }
+
+  private void flush() {
+    scheduled.set(false);
+    iterate();
+  }
+
+  @Override
+  protected Action process() {
+    if (!done && !connection.coreSession().isOutputOpen()) {
+      // Jetty closed the session (the peer's close, an error): no data frame may follow its close frame.
+      done = true;
+    }
+    if (done) {
+      queue.clear();
+      return Action.IDLE;
+    }
+    Object item;
+    long writeBytes = 0;
+    while ((item = queue.peek()) != null) {
+      if (item instanceof OutboundQueue.CloseAfter close) {
+        queue.poll();
+        closeAfter = close;
+        break;
+      }
+      byte[] message = (byte[]) item;
+      int frameBytes = ServerFrames.headerLength(message.length) + message.length;
+      if (!messages.isEmpty() && writeBytes + frameBytes > MAX_BYTES_PER_WRITE) {
+        break;
+      }
+      queue.poll();
+      messages.add(message);
+      inFlightBytes += message.length;
+      writeBytes += frameBytes;
+    }
+    inFlightMessages = messages.size();
+    if (inFlightMessages == 0) {
+      if (closeAfter != null) {
+        closeNow();
+      }
+      return Action.IDLE;
+    }
+    // One direct buffer, one write(2): the JDK would otherwise copy every heap frame of a gathering write into a
+    // temporary direct buffer of its own, allocating most of them afresh.
+    writing = connection.coreSession().getByteBufferPool().acquire((int) writeBytes, true);
+    ByteBuffer out = writing.getByteBuffer();
+    int start = BufferUtil.flipToFill(out);
+    
+    for (int i = 0; i < inFlightMessages; i++) {
+      byte[] message = messages.get(i);
+      ServerFrames.putHeader(out, binary, message.length);
+      out.put(message);
+    }
+    BufferUtil.flipToFlush(out, start);
+    messages.clear();
+    connection.endPoint().write(this, out);
+    return Action.SCHEDULED;
+  }
+
+  @Override
+  protected void onSuccess() {
+    release();
+    if (closeAfter != null) {
+      closeNow();
+    }
+  }
+
+  private void release() {
+    queue.written(inFlightMessages, inFlightBytes);
+    inFlightMessages = 0;
+    inFlightBytes = 0;
+    if (writing != null) {
+      writing.release();
+      writing = null;
+    }
+  }
+
+  private void closeNow() {
+    OutboundQueue.CloseAfter close = closeAfter;
+    closeAfter = null;
+    done = true;
+    connection.closedByWriter(close.code(), close.reason());
+    // A peer that neither reads nor answers the close would keep the connection, and what the kernel holds for it,
+    // until Jetty's idle timeout.
+    connection.endPoint().resetConnectionUnlessClosedWithin(connection.closeGrace());
+  }
+
+  @Override
+  protected void onCompleteFailure(Throwable cause) {
+    release();
+    queue.clear();
+    LOG.debug("writing to {} failed: {}", connection.remote(), cause.toString());
+  }
+}
