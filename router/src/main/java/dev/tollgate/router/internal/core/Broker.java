@@ -111,7 +111,7 @@ final class Broker {
         details.put("topic", publish.topic());
       }
       Publication publication = new Publication(publish.topic(), sub.id(), publicationId, details, publish.payload());
-      for (int i = 0, n = sub.memberCount(); i < n; i++) {
+      for (int i = 0, n = sub.size(); i < n; i++) {
         RouterSession receiver = sub.member(i);
         if (audience.includes(receiver) && receiver.deliver(publication)) {
           delivered++;

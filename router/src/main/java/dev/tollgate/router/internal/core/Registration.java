@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <S> the callee type, a session in the router
  */
-public final class Registration<S> {
+public final class Registration<S> implements PatternTable.Entry<Registration<S>, S> {
   private final long id;
   private final String pattern;
   private final MatchPolicy policy;
@@ -42,15 +42,18 @@ public final class Registration<S> {
   }
 
   /** The registration id, the same in every snapshot of this registration. */
+  @Override
   public long id() {
     return id;
   }
 
   /** The procedure, or the procedure pattern for a prefix or wildcard registration, as the REGISTER gave it. */
+  @Override
   public String pattern() {
     return pattern;
   }
 
+  @Override
   public MatchPolicy policy() {
     return policy;
   }
@@ -60,6 +63,11 @@ public final class Registration<S> {
   }
 
   /** The callees in the order they registered; unmodifiable, at least one. */
+  @Override
+  public int size() {
+    return callees.size();
+  }
+
   public List<S> callees() {
     return callees;
   }
@@ -105,6 +113,7 @@ public final class Registration<S> {
    * This registration without {@code callee}: null when none would be left, this same snapshot when it was not a
    * callee. The others keep their order and the turn.
    */
+  @Override
   public Registration<S> without(S callee) {
     int at = indexOf(callee);
     if (at < 0) {

@@ -2,10 +2,7 @@ package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.Ids;
 import dev.tollgate.protocol.MatchPolicy;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registrations of one realm: which callees provide a procedure, by exact, prefix and wildcard patterns
@@ -28,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * @param <S> the callee type, a session in the router; compared by identity
  */
-public final class RegistrationTable<S> {
+public final class RegistrationTable<S> extends PatternTable<Registration<S>, S> {
 
   /**
    * What {@link #remove} did: {@code registration} is the snapshot as it was, with the callee; {@code deleted} when
@@ -36,14 +33,9 @@ public final class RegistrationTable<S> {
    */
   public record Removed<S>(Registration<S> registration, boolean deleted) {}
 
-  private final Ids.Sequence ids;
-  private final PatternIndex<Registration<S>> byPattern = new PatternIndex<>();
-  private final ConcurrentHashMap<Long, Registration<S>> byId = new ConcurrentHashMap<>();
-  private final SingleWriter writer = new SingleWriter("registration table");
-
   /** A table drawing registration ids from {@code ids}, the router scope's sequence. */
   public RegistrationTable(Ids.Sequence ids) {
-    this.ids = Objects.requireNonNull(ids, "ids");
+    super(ids, "registration table");
   }
 
   /**
@@ -57,24 +49,14 @@ public final class RegistrationTable<S> {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(invoke, "invoke");
     Objects.requireNonNull(callee, "callee");
-    writer.enter();
-    try {
+    return write(() -> {
       Registration<S> current = byPattern.get(procedure, policy);
       if (current == null) {
-        Registration<S> created = new Registration<>(freshId(), procedure, policy, invoke, callee);
-        // by id first: whoever finds it by procedure can then also find it by id
-        byId.put(created.id(), created);
-        byPattern.put(procedure, policy, created);
-        return created;
+        return put(new Registration<>(freshId(), procedure, policy, invoke, callee));
       }
       refuseConflict(current, invoke, callee);
-      Registration<S> next = current.with(callee);
-      byId.put(next.id(), next);
-      byPattern.put(procedure, policy, next);
-      return next;
-    } finally {
-      writer.exit();
-    }
+      return put(current.with(callee));
+    });
   }
 
   /** Throws if {@code current} may not take {@code callee} under {@code invoke}, as today's dealer refuses it. */
@@ -117,38 +99,10 @@ public final class RegistrationTable<S> {
    * the callee is not in it. Owner only.
    */
   public Removed<S> remove(long registrationId, S callee) {
-    writer.enter();
-    try {
-      Registration<S> current = byId.get(registrationId);
-      if (current == null) {
-        return null;
-      }
-      Registration<S> next = current.without(callee);
-      if (next == current) {
-        return null;
-      }
-      if (next == null) {
-        // from the procedure index first, so no call finds by procedure what can no longer be found by id
-        byPattern.remove(current.pattern(), current.policy());
-        byId.remove(registrationId);
-        return new Removed<>(current, true);
-      }
-      byPattern.put(current.pattern(), current.policy(), next);
-      byId.put(registrationId, next);
-      return new Removed<>(current, false);
-    } finally {
-      writer.exit();
-    }
-  }
-
-  /** The registration with this id, or null. */
-  public Registration<S> byId(long registrationId) {
-    return byId.get(registrationId);
-  }
-
-  /** The registration of exactly this (pattern, policy), or null. */
-  public Registration<S> find(String pattern, MatchPolicy policy) {
-    return byPattern.get(pattern, policy);
+    return write(() -> {
+      Registration<S> was = removeMember(registrationId, callee);
+      return was == null ? null : new Removed<>(was, was.size() == 1);
+    });
   }
 
   /**
@@ -160,24 +114,5 @@ public final class RegistrationTable<S> {
    */
   public Registration<S> match(String procedure) {
     return byPattern.bestMatch(procedure);
-  }
-
-  /** The number of registrations (not of callees). */
-  public int size() {
-    return byId.size();
-  }
-
-  /** A read-only live view of all registrations, each as the snapshot current when iterated. */
-  public Collection<Registration<S>> all() {
-    return Collections.unmodifiableCollection(byId.values());
-  }
-
-  /** An id no live registration has: the router's sequence wraps after 2^53 ids, a registration may outlive that. */
-  private long freshId() {
-    long id = ids.next();
-    while (byId.containsKey(id)) {
-      id = ids.next();
-    }
-    return id;
   }
 }

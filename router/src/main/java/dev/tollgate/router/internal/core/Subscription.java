@@ -16,7 +16,7 @@ import java.util.RandomAccess;
  *
  * @param <S> the member type, a session in the router
  */
-public final class Subscription<S> {
+public final class Subscription<S> implements PatternTable.Entry<Subscription<S>, S> {
   private final long id;
   private final String pattern;
   private final MatchPolicy policy;
@@ -35,26 +35,30 @@ public final class Subscription<S> {
   }
 
   /** The subscription id, shared by all members, the same in every snapshot of this subscription. */
+  @Override
   public long id() {
     return id;
   }
 
   /** The topic, or the topic pattern for a prefix or wildcard subscription, as the SUBSCRIBE gave it. */
+  @Override
   public String pattern() {
     return pattern;
   }
 
+  @Override
   public MatchPolicy policy() {
     return policy;
   }
 
   /** The number of members; at least 1, since a subscription ends with its last member. */
-  public int memberCount() {
+  @Override
+  public int size() {
     return members.length;
   }
 
   /**
-   * The member at {@code index}, in the order they subscribed. With {@link #memberCount()} this is the hot path of a
+   * The member at {@code index}, in the order they subscribed. With {@link #size()} this is the hot path of a
    * publication: it iterates a thousand subscribers without allocating, and without handing out the array.
    */
   @SuppressWarnings("unchecked")
@@ -89,6 +93,7 @@ public final class Subscription<S> {
    * This subscription without {@code member}: null when nobody would be left, this same snapshot when it was not a
    * member. The others keep their order.
    */
+  @Override
   public Subscription<S> without(S member) {
     int at = indexOf(member);
     if (at < 0) {

@@ -3,11 +3,8 @@ package dev.tollgate.router.internal.core;
 import dev.tollgate.protocol.Ids;
 import dev.tollgate.protocol.MatchPolicy;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +31,7 @@ import java.util.function.Consumer;
  *
  * @param <S> the member type, a session in the router; compared by identity
  */
-public final class SubscriptionTable<S> {
+public final class SubscriptionTable<S> extends PatternTable<Subscription<S>, S> {
 
   /**
    * What {@link #add} did: {@code subscription} is the snapshot after it; {@code created} when a new subscription
@@ -48,14 +45,9 @@ public final class SubscriptionTable<S> {
    */
   public record Removed<S>(Subscription<S> subscription, boolean deleted) {}
 
-  private final Ids.Sequence ids;
-  private final PatternIndex<Subscription<S>> byPattern = new PatternIndex<>();
-  private final ConcurrentHashMap<Long, Subscription<S>> byId = new ConcurrentHashMap<>();
-  private final SingleWriter writer = new SingleWriter("subscription table");
-
   /** A table drawing subscription ids from {@code ids}, the router scope's sequence. */
   public SubscriptionTable(Ids.Sequence ids) {
-    this.ids = Objects.requireNonNull(ids, "ids");
+    super(ids, "subscription table");
   }
 
   /**
@@ -66,26 +58,16 @@ public final class SubscriptionTable<S> {
     Objects.requireNonNull(pattern, "pattern");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(member, "member");
-    writer.enter();
-    try {
+    return write(() -> {
       Subscription<S> current = byPattern.get(pattern, policy);
       if (current == null) {
-        Subscription<S> created = new Subscription<>(freshId(), pattern, policy, member);
-        // by id first: whoever finds it by topic can then also find it by id
-        byId.put(created.id(), created);
-        byPattern.put(pattern, policy, created);
-        return new Added<>(created, true, false);
+        return new Added<>(put(new Subscription<>(freshId(), pattern, policy, member)), true, false);
       }
       if (current.contains(member)) {
         return new Added<>(current, false, true);
       }
-      Subscription<S> next = current.with(member);
-      byId.put(next.id(), next);
-      byPattern.put(pattern, policy, next);
-      return new Added<>(next, false, false);
-    } finally {
-      writer.exit();
-    }
+      return new Added<>(put(current.with(member)), false, false);
+    });
   }
 
   /**
@@ -93,38 +75,10 @@ public final class SubscriptionTable<S> {
    * the member is not in it. Owner only.
    */
   public Removed<S> remove(long subscriptionId, S member) {
-    writer.enter();
-    try {
-      Subscription<S> current = byId.get(subscriptionId);
-      if (current == null) {
-        return null;
-      }
-      Subscription<S> next = current.without(member);
-      if (next == current) {
-        return null;
-      }
-      if (next == null) {
-        // from the topic index first, so no publication finds by topic what can no longer be found by id
-        byPattern.remove(current.pattern(), current.policy());
-        byId.remove(subscriptionId);
-        return new Removed<>(current, true);
-      }
-      byPattern.put(current.pattern(), current.policy(), next);
-      byId.put(subscriptionId, next);
-      return new Removed<>(current, false);
-    } finally {
-      writer.exit();
-    }
-  }
-
-  /** The subscription with this id, or null. */
-  public Subscription<S> byId(long subscriptionId) {
-    return byId.get(subscriptionId);
-  }
-
-  /** The subscription of exactly this (pattern, policy), or null. */
-  public Subscription<S> find(String pattern, MatchPolicy policy) {
-    return byPattern.get(pattern, policy);
+    return write(() -> {
+      Subscription<S> was = removeMember(subscriptionId, member);
+      return was == null ? null : new Removed<>(was, was.size() == 1);
+    });
   }
 
   /**
@@ -148,27 +102,5 @@ public final class SubscriptionTable<S> {
     List<Subscription<S>> found = new ArrayList<>(4);
     byPattern.forEachMatch(topic, found::add);
     return found;
-  }
-
-  /** The number of subscriptions (not of members). */
-  public int size() {
-    return byId.size();
-  }
-
-  /** A read-only live view of all subscriptions, each as the snapshot current when iterated. */
-  public Collection<Subscription<S>> all() {
-    return Collections.unmodifiableCollection(byId.values());
-  }
-
-  /**
-   * An id no live subscription has. The router's sequence only repeats after 2^53 ids, but a subscription can live
-   * that long, and two with one id would mix their members' events.
-   */
-  private long freshId() {
-    long id = ids.next();
-    while (byId.containsKey(id)) {
-      id = ids.next();
-    }
-    return id;
   }
 }

@@ -54,7 +54,7 @@ class SubscriptionTableTest {
     assertTrue(again.alreadyMember());
     assertFalse(again.created());
     assertSame(before, again.subscription());
-    assertEquals(1, again.subscription().memberCount());
+    assertEquals(1, again.subscription().size());
   }
 
   @Test
@@ -62,13 +62,13 @@ class SubscriptionTableTest {
     Session alice2 = new Session("alice");
     table.add("t", MatchPolicy.EXACT, alice);
     Subscription<Session> both = table.add("t", MatchPolicy.EXACT, alice2).subscription();
-    assertEquals(2, both.memberCount());
+    assertEquals(2, both.size());
     assertSame(alice, both.member(0));
     assertSame(alice2, both.member(1));
     Subscription<Session> left = table.remove(both.id(), alice2).subscription();
     assertSame(both, left, "the removal reports the subscription as it was");
     assertSame(alice, table.byId(both.id()).member(0));
-    assertEquals(1, table.byId(both.id()).memberCount());
+    assertEquals(1, table.byId(both.id()).size());
   }
 
   @Test
@@ -178,7 +178,7 @@ class SubscriptionTableTest {
     table.add("t", MatchPolicy.EXACT, bob);
     table.remove(one.id(), alice);
     assertEquals(List.of(alice), members);
-    assertEquals(1, one.memberCount());
+    assertEquals(1, one.size());
     assertSame(alice, one.member(0));
     assertThrows(UnsupportedOperationException.class, () -> members.add(bob));
   }
@@ -261,7 +261,7 @@ class SubscriptionTableTest {
                 failures.add("an older subscription after a newer one: " + s);
               }
               lastId.put(s.policy(), s.id());
-              int n = s.memberCount();
+              int n = s.size();
               if (n < 1 || n > window || s.members().size() != n) {
                 failures.add(n + " members in " + s);
                 return;
