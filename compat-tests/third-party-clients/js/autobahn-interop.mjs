@@ -201,6 +201,48 @@ h.checkDeepEqual(otherPolicy?.error, 'wamp.error.procedure_exists_with_different
 await A.session.unregister(sharedA);
 await B.session.unregister(sharedB);
 
+// --- Advanced Profile: pattern-based subscriptions and registrations ------------
+const features = (role) => A.details?.roles?.[role]?.features ?? {};
+h.check(features('broker').pattern_based_subscription === true, 'WELCOME announces pattern_based_subscription',
+  true, features('broker'));
+h.check(features('dealer').pattern_based_registration === true, 'WELCOME announces pattern_based_registration',
+  true, features('dealer'));
+
+const PATTERN_TOPIC = `${prefix}.pattern.news`;
+h.step(`A subscribing to ${prefix}.pattern. (match: prefix) and ${prefix}..news (match: wildcard)`);
+const patternEvents = [];
+const bothPatterns = deferred();
+const onPattern = (name) => (args, kwargs, details) => {
+  patternEvents.push({ name, args, topic: details.topic });
+  if (patternEvents.length === 2) bothPatterns.resolve();
+};
+const prefixSub = await A.session.subscribe(`${prefix}.pattern.`, onPattern('prefix'), { match: 'prefix' });
+const wildcardSub = await A.session.subscribe(`${prefix}..news`, onPattern('wildcard'), { match: 'wildcard' });
+h.check(prefixSub.id !== wildcardSub.id, 'the prefix and the wildcard subscription have their own IDs',
+  'two IDs', [prefixSub.id, wildcardSub.id]);
+h.step(`B publishing to ${PATTERN_TOPIC}, which both patterns match, and to ${prefix}.elsewhere, which neither does`);
+await B.session.publish(`${prefix}.elsewhere`, ['none'], {}, { acknowledge: true });
+await B.session.publish(PATTERN_TOPIC, ['both'], {}, { acknowledge: true });
+await bothPatterns.promise;
+h.checkDeepEqual(patternEvents.map((e) => e.name).sort(), ['prefix', 'wildcard'],
+  'one EVENT per matching pattern subscription');
+h.checkDeepEqual(patternEvents.map((e) => e.topic), [PATTERN_TOPIC, PATTERN_TOPIC],
+  'EVENT details.topic names the topic published to');
+h.checkDeepEqual(patternEvents.map((e) => e.args[0]), ['both', 'both'], 'only the matching publication arrived');
+await A.session.unsubscribe(prefixSub);
+await A.session.unsubscribe(wildcardSub);
+
+h.step(`A registering ${prefix}.rpc. (match: prefix) and ${prefix}.rpc.exact (exact)`);
+const prefixReg = await A.session.register(`${prefix}.rpc.`, (args, kwargs, details) => details.procedure,
+  { match: 'prefix' });
+const exactReg = await A.session.register(`${prefix}.rpc.exact`, () => 'exact');
+h.checkDeepEqual(await B.session.call(`${prefix}.rpc.exact`), 'exact', 'an exact registration wins over a prefix');
+h.checkDeepEqual(await B.session.call(`${prefix}.rpc.any.thing`), `${prefix}.rpc.any.thing`,
+  'a prefix registration serves the rest and learns the procedure from details.procedure');
+await A.session.unregister(prefixReg);
+await A.session.unregister(exactReg);
+h.checkDeepEqual(patternEvents.length, 2, 'no further EVENT reached the pattern subscriptions');
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 

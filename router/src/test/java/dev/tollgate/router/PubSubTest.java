@@ -170,17 +170,58 @@ class PubSubTest {
   }
 
   @Test
-  void invalidUrisAndUnsupportedMatchPoliciesAreRefusedWithAnError() {
+  void invalidUrisAreRefusedWithAnErrorWhilePatternsMayHaveEmptyComponents() {
     try (TestClient c = TestClient.connect(router, Serializer.JSON)) {
       c.join("realm1");
       c.send(new Subscribe(1, Map.of(), "has space"));
       assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 1, WampErrors.INVALID_URI);
-      c.send(new Subscribe(2, Map.of("match", "prefix"), "com.example"));
-      assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 2, WampErrors.INVALID_ARGUMENT);
+      c.send(new Subscribe(2, Map.of(), "com..update"));
+      assertError(c.expect(ErrorMessage.class), MessageCodes.SUBSCRIBE, 2, WampErrors.INVALID_URI);
+      c.send(new Subscribe(3, Map.of("match", "wildcard"), "com..update"));
+      c.expect(Subscribed.class);
       c.send(new Publish(3, Map.of("acknowledge", true), "com..bad", Payload.EMPTY));
       assertError(c.expect(ErrorMessage.class), MessageCodes.PUBLISH, 3, WampErrors.INVALID_URI);
       c.send(new Publish(4, Map.of(), "com..bad", Payload.EMPTY));
       c.expectNothing(200);
+    }
+  }
+
+  /**
+   * Pattern-based subscription: a prefix and a wildcard subscription each get the event with the topic published to
+   * in details.topic, and a session subscribed by exact topic and by pattern gets it once per subscription.
+   */
+  @Test
+  void prefixAndWildcardSubscribersGetEachMatchingEventOncePerSubscriptionWithItsTopic() {
+    try (TestClient sub = TestClient.connect(router, Serializer.MSGPACK);
+        TestClient pub = TestClient.connect(router, Serializer.JSON)) {
+      sub.join("realm1");
+      pub.join("realm1");
+      long exact = subscribe(sub, 1, "com.example.pattern.news");
+      sub.send(new Subscribe(2, Map.of("match", "prefix"), "com.example.pattern."));
+      long prefix = sub.expect(Subscribed.class).subscriptionId();
+      sub.send(new Subscribe(3, Map.of("match", "wildcard"), "com.example..news"));
+      long wildcard = sub.expect(Subscribed.class).subscriptionId();
+
+      pub.send(new Publish(1, Map.of("acknowledge", true), "com.example.pattern.news", Payload.of(List.of("n"))));
+      pub.expect(Published.class);
+      Map<Long, Map<String, Object>> bySubscription = new java.util.HashMap<>();
+      for (int i = 0; i < 3; i++) {
+        Event e = sub.expect(Event.class);
+        bySubscription.put(e.subscriptionId(), e.details());
+      }
+      assertEquals(java.util.Set.of(exact, prefix, wildcard), bySubscription.keySet());
+      assertEquals(Map.of(), bySubscription.get(exact), "an exact match names no topic");
+      assertEquals("com.example.pattern.news", bySubscription.get(prefix).get("topic"));
+      assertEquals("com.example.pattern.news", bySubscription.get(wildcard).get("topic"));
+
+      pub.send(new Publish(2, Map.of("acknowledge", true), "com.example.other.news", Payload.EMPTY));
+      pub.expect(Published.class);
+      Event onlyWildcard = sub.expect(Event.class);
+      assertEquals(wildcard, onlyWildcard.subscriptionId());
+      pub.send(new Publish(3, Map.of("acknowledge", true), "com.example.pattern.news.more", Payload.EMPTY));
+      pub.expect(Published.class);
+      assertEquals(prefix, sub.expect(Event.class).subscriptionId());
+      sub.expectNothing(200);
     }
   }
 

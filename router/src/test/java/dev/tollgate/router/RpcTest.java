@@ -70,6 +70,55 @@ class RpcTest {
     }
   }
 
+  /**
+   * Pattern-based registration: a call goes to the exact registration, else the longest matching prefix, else a
+   * wildcard; a callee reached by pattern learns the procedure called from details.procedure.
+   */
+  @Test
+  void aCallGoesToTheExactThenTheLongestPrefixThenTheWildcardRegistration() {
+    try (TestClient exact = TestClient.connect(router, Serializer.JSON);
+        TestClient shortPrefix = TestClient.connect(router, Serializer.JSON);
+        TestClient longPrefix = TestClient.connect(router, Serializer.CBOR);
+        TestClient wildcard = TestClient.connect(router, Serializer.MSGPACK);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      for (TestClient c : List.of(exact, shortPrefix, longPrefix, wildcard, caller)) {
+        c.join("realm1");
+      }
+      long exactId = register(exact, 1, "com.example.rpc.tree.add");
+      shortPrefix.send(new Register(1, Map.of("match", "prefix"), "com.example.rpc."));
+      shortPrefix.expect(Registered.class);
+      longPrefix.send(new Register(1, Map.of("match", "prefix"), "com.example.rpc.tree."));
+      long longId = longPrefix.expect(Registered.class).registrationId();
+      wildcard.send(new Register(1, Map.of("match", "wildcard"), "com.example..tree.mul"));
+      long wildcardId = wildcard.expect(Registered.class).registrationId();
+
+      caller.send(new Call(1, Map.of(), "com.example.rpc.tree.add", Payload.EMPTY));
+      Invocation toExact = exact.expect(Invocation.class);
+      assertEquals(exactId, toExact.registrationId());
+      assertEquals(Map.of(), toExact.details(), "an exact match names no procedure");
+      exact.send(new Yield(toExact.requestId(), Map.of(), Payload.EMPTY));
+      caller.expect(Result.class);
+
+      caller.send(new Call(2, Map.of(), "com.example.rpc.tree.mul", Payload.EMPTY));
+      Invocation toLongest = longPrefix.expect(Invocation.class);
+      assertEquals(longId, toLongest.registrationId());
+      assertEquals("com.example.rpc.tree.mul", toLongest.details().get("procedure"));
+      longPrefix.send(new Yield(toLongest.requestId(), Map.of(), Payload.EMPTY));
+      caller.expect(Result.class);
+
+      caller.send(new Call(3, Map.of(), "com.example.other.tree.mul", Payload.EMPTY));
+      Invocation toWildcard = wildcard.expect(Invocation.class);
+      assertEquals(wildcardId, toWildcard.registrationId());
+      assertEquals("com.example.other.tree.mul", toWildcard.details().get("procedure"));
+      wildcard.send(new Yield(toWildcard.requestId(), Map.of(), Payload.EMPTY));
+      caller.expect(Result.class);
+
+      shortPrefix.expectNothing(200);
+      caller.send(new Call(4, Map.of(), "com.example.nothing", Payload.EMPTY));
+      assertError(caller.expect(ErrorMessage.class), MessageCodes.CALL, 4, WampErrors.NO_SUCH_PROCEDURE);
+    }
+  }
+
   @Test
   void aCalleesErrorReachesTheCallerWithItsUriArgsAndKwargs() {
     try (TestClient callee = TestClient.connect(router, Serializer.JSON);

@@ -56,8 +56,11 @@ class SessionLifecycleTest {
       Map<String, Object> roles = (Map<String, Object>) w.details().get("roles");
       assertEquals(java.util.Set.of("broker", "dealer"), roles.keySet());
       assertEquals(Map.of("features", Map.of(
-          "publisher_exclusion", true, "publisher_identification", true, "subscriber_blackwhite_listing", true)),
-          roles.get("broker"));
+          "publisher_exclusion", true, "publisher_identification", true, "subscriber_blackwhite_listing", true,
+          "pattern_based_subscription", true)), roles.get("broker"));
+      assertEquals(Map.of("features", Map.of(
+          "caller_identification", true, "shared_registration", true, "pattern_based_registration", true)),
+          roles.get("dealer"));
       c.send(new Goodbye(Map.of(), WampErrors.CLOSE_NORMAL));
       c.expect(Goodbye.class);
     }

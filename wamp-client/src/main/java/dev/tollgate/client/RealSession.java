@@ -50,9 +50,9 @@ final class RealSession implements WebSocket.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RealSession.class);
   private static final Map<String, Object> ROLES = Map.of(
       "publisher", Map.of("features", Map.of("publisher_exclusion", true)),
-      "subscriber", Map.of(),
+      "subscriber", Map.of("features", Map.of("pattern_based_subscription", true)),
       "caller", Map.of("features", Map.of("call_canceling", true, "caller_identification", true)),
-      "callee", Map.of());
+      "callee", Map.of("features", Map.of("pattern_based_registration", true, "shared_registration", true)));
 
   private final ClientCore core;
   private final Ids.Sequence requestIds = new Ids.Sequence();

@@ -85,6 +85,30 @@ class WampClientTest {
   }
 
   @Test
+  void patternSubscriptionsAndRegistrationsTellWhatMatched() throws Exception {
+    try (WampClient sub = client(Serializer.MSGPACK); WampClient pub = client(Serializer.JSON)) {
+      List<Values> prefixed = new CopyOnWriteArrayList<>();
+      List<Values> wildcarded = new CopyOnWriteArrayList<>();
+      sub.subscribe("com.example.pattern.", prefixed::add, new Options.Subscribe("prefix", Map.of())).join();
+      sub.subscribe("com.example..alert", wildcarded::add, new Options.Subscribe("wildcard", Map.of())).join();
+      pub.publish("com.example.pattern.alert", List.of(1), Map.of(), Options.Publish.ACKNOWLEDGED).join();
+      pub.publish("com.example.other.alert", List.of(2), Map.of(), Options.Publish.ACKNOWLEDGED).join();
+      await().atMost(Duration.ofSeconds(5)).until(() -> prefixed.size() == 1 && wildcarded.size() == 2);
+      assertEquals("com.example.pattern.alert", prefixed.get(0).details().get("topic"));
+      assertEquals(List.of("com.example.pattern.alert", "com.example.other.alert"),
+          wildcarded.stream().map(v -> v.details().get("topic")).toList());
+
+      sub.register("com.example.math.", call -> call.details().get("procedure"),
+          new Options.Register("prefix", null, Map.of())).join();
+      sub.register("com.example.math.pi", call -> "exact").join();
+      assertEquals("com.example.math.sqrt", pub.call("com.example.math.sqrt").join().as(String.class));
+      assertEquals("exact", pub.call("com.example.math.pi").join().as(String.class));
+      Thread.sleep(200);
+      assertEquals(1, prefixed.size(), "nothing else arrived");
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();

@@ -104,7 +104,8 @@ final class Broker {
     @Override
     public void accept(Subscription<RouterSession> sub) {
       Map<String, Object> details = disclosed;
-      if (sub.policy() != MatchPolicy.EXACT) {
+      boolean pattern = sub.policy() != MatchPolicy.EXACT;
+      if (pattern) {
         // "If a subscription was established with a pattern-based matching policy, a Broker MUST supply the original
         // PUBLISH.Topic as provided by the Publisher in EVENT.Details.topic|uri to the Subscribers."
         details = new HashMap<>(disclosed);
@@ -113,7 +114,8 @@ final class Broker {
       Publication publication = new Publication(publish.topic(), sub.id(), publicationId, details, publish.payload());
       for (int i = 0, n = sub.size(); i < n; i++) {
         RouterSession receiver = sub.member(i);
-        if (audience.includes(receiver) && receiver.deliver(publication)) {
+        if (audience.includes(receiver) && (!pattern || receiver.mayReceive(publish.topic()))
+            && receiver.deliver(publication)) {
           delivered++;
         }
       }

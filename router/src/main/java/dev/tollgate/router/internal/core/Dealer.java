@@ -82,6 +82,11 @@ final class Dealer {
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
     RouterSession callee = r.pick();
+    if (r.policy() != MatchPolicy.EXACT && !callee.mayServe(call.procedure())) {
+      // The pattern was allowed as a URI, this procedure is not the callee's to serve: as if none had registered it.
+      throw new RequestErrorException(
+          WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
+    }
     PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.calls().nextInvocationId());
     if (!caller.calls().addCall(pending)) {
       caller.protocolViolation("CALL request id " + call.requestId() + " is already in flight");

@@ -10,8 +10,10 @@ public final class RouterRoles {
       "broker", Map.of("features", Map.of(
           "publisher_exclusion", true,
           "publisher_identification", true,
-          "subscriber_blackwhite_listing", true)),
+          "subscriber_blackwhite_listing", true,
+          "pattern_based_subscription", true)),
       "dealer", Map.of("features", Map.of(
           "caller_identification", true,
-          "shared_registration", true)));
+          "shared_registration", true,
+          "pattern_based_registration", true)));
 }

@@ -229,30 +229,32 @@ public final class RouterSession {
   private void handleEstablished(WampMessage message) {
     Realm r = realm;
     if (message instanceof Publish p) {
-      checkUri(p.topic(), "topic");
+      checkUri(p.topic(), "topic", MatchPolicy.EXACT);
       authorize(Action.PUBLISH, p.topic());
       long publication = r.broker().publish(this, p);
       if (Boolean.TRUE.equals(p.options().get("acknowledge"))) {
         peer.send(new Published(p.requestId(), publication));
       }
     } else if (message instanceof Subscribe sub) {
-      checkUri(sub.topic(), "topic");
-      checkMatchPolicy(sub.options());
+      MatchPolicy match = MatchPolicy.ofOption(sub.options().get("match"));
+      checkUri(sub.topic(), "topic", match);
+      // A pattern is authorized as the URI it is; each event it matches is authorized again (see mayReceive).
       authorize(Action.SUBSCRIBE, sub.topic());
-      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic(), MatchPolicy.EXACT)));
+      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic(), match)));
     } else if (message instanceof Unsubscribe u) {
       r.unsubscribe(this, u.subscriptionId());
       peer.send(new Unsubscribed(u.requestId()));
     } else if (message instanceof Call c) {
-      checkUri(c.procedure(), "procedure");
+      checkUri(c.procedure(), "procedure", MatchPolicy.EXACT);
       authorize(Action.CALL, c.procedure());
       r.dealer().call(this, c);
     } else if (message instanceof Register reg) {
-      checkUri(reg.procedure(), "procedure");
-      checkMatchPolicy(reg.options());
+      MatchPolicy match = MatchPolicy.ofOption(reg.options().get("match"));
+      checkUri(reg.procedure(), "procedure", match);
+      // A pattern is authorized as the URI it is; each call it catches is authorized again (see mayServe).
       authorize(Action.REGISTER, reg.procedure());
       InvocationPolicy invoke = InvocationPolicy.of(reg.options().get("invoke"));
-      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), MatchPolicy.EXACT, invoke)));
+      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), match, invoke)));
     } else if (message instanceof Unregister u) {
       r.unregister(this, u.registrationId());
       peer.send(new Unregistered(u.requestId()));
@@ -376,6 +378,26 @@ public final class RouterSession {
     permissions.check(realm.name(), identity, action, uri);
   }
 
+  /**
+   * Whether this session, subscribed by a pattern, may receive an event on {@code topic}: the rules allow it to
+   * subscribe to that topic itself. A pattern allowed as a URI can still match topics a more specific rule denies.
+   * Any thread; no lock.
+   */
+  boolean mayReceive(String topic) {
+    return mayDo(Action.SUBSCRIBE, topic);
+  }
+
+  /** Whether this session, registered by a pattern, may serve a call to {@code procedure}: as for an event. */
+  boolean mayServe(String procedure) {
+    return mayDo(Action.REGISTER, procedure);
+  }
+
+  private boolean mayDo(Action action, String uri) {
+    Realm r = realm;
+    Identity who = identity;
+    return r != null && who != null && permissions.allows(r.name(), who, action, uri);
+  }
+
   /** The user's roles changed: the next action is judged with the new ones. */
   synchronized void changeRoles(List<String> roles) {
     Identity current = identity;
@@ -464,18 +486,12 @@ public final class RouterSession {
     }
   }
 
-  private void checkUri(String uri, String what) {
-    boolean valid = httpUris ? !uri.isEmpty() : WampUris.isValid(uri, router.config().uriRules(), false);
+  /** A URI, or a pattern: prefix and wildcard patterns may have empty components ({@code com.myapp..update}). */
+  private void checkUri(String uri, String what, MatchPolicy match) {
+    boolean valid = httpUris ? !uri.isEmpty()
+        : WampUris.isValid(uri, router.config().uriRules(), match != MatchPolicy.EXACT);
     if (!valid) {
       throw new RequestErrorException(WampErrors.INVALID_URI, "invalid " + what + " URI '" + uri + "'");
-    }
-  }
-
-  private static void checkMatchPolicy(Map<String, Object> options) {
-    Object match = options.get("match");
-    if (match != null && !"exact".equals(match)) {
-      throw new RequestErrorException(
-          WampErrors.INVALID_ARGUMENT, "match policy '" + match + "' is not supported; only 'exact' is");
     }
   }
 

@@ -3,8 +3,12 @@ package dev.tollgate.router.internal.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Authorizer;
+import dev.tollgate.auth.Rule;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.Subscribe;
@@ -13,6 +17,7 @@ import dev.tollgate.protocol.Unsubscribe;
 import dev.tollgate.protocol.Unsubscribed;
 import dev.tollgate.protocol.WampErrors;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -102,6 +107,30 @@ class BrokerTest {
     subscribe(there, "t");
     publish(here, "t", Map.of());
     there.peer().assertNothingMore();
+  }
+
+  /**
+   * A pattern is authorized as the URI it is, and then each event it matches as a subscription to that topic would
+   * be: a more specific rule that denies one topic keeps its events from a pattern subscriber allowed the prefix.
+   */
+  @Test
+  void aPatternSubscriberReceivesOnlyTheTopicsItMaySubscribeTo() throws Exception {
+    router.authorizer = new Authorizer(List.of(
+        Rule.of("*", "*", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.SUBSCRIBE, Action.PUBLISH), "examples"),
+        Rule.of("*", "*", "com.example.secret", MatchPolicy.EXACT, EnumSet.of(Action.PUBLISH), "published, not read")));
+    CoreHarness.Client sub = router.join("realm1");
+    CoreHarness.Client pub = router.join("realm1");
+    sub.session().onMessage(new Subscribe(1, Map.of("match", "prefix"), "com."));
+    assertEquals(WampErrors.NOT_AUTHORIZED, sub.peer().next(ErrorMessage.class).error(), "too broad a pattern");
+    sub.session().onMessage(new Subscribe(2, Map.of("match", "prefix"), "com.example."));
+    long id = sub.peer().next(Subscribed.class).subscriptionId();
+
+    publish(pub, "com.example.secret", Map.of());
+    publish(pub, "com.example.news", Map.of());
+    Event e = sub.peer().next(Event.class);
+    assertEquals(id, e.subscriptionId());
+    assertEquals("com.example.news", e.details().get("topic"));
+    sub.peer().assertNothingMore();
   }
 
   /**

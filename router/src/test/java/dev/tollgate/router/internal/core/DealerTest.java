@@ -3,10 +3,14 @@ package dev.tollgate.router.internal.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Authorizer;
+import dev.tollgate.auth.Rule;
 import dev.tollgate.protocol.Call;
 import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Invocation;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Register;
 import dev.tollgate.protocol.Registered;
@@ -14,6 +18,7 @@ import dev.tollgate.protocol.Result;
 import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.Yield;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +99,24 @@ class DealerTest {
     caller.session().onMessage(new Call(5, Map.of(), "com.example.slow", Payload.EMPTY));
     caller.session().onMessage(new Call(5, Map.of(), "com.example.slow", Payload.EMPTY));
     assertEquals(WampErrors.PROTOCOL_VIOLATION, caller.peer().next(dev.tollgate.protocol.Abort.class).reason());
+  }
+
+  @Test
+  void aPatternCalleeServesOnlyTheProceduresItMayRegister() throws Exception {
+    router.authorizer = new Authorizer(List.of(
+        Rule.of("*", "*", "com.example.", MatchPolicy.PREFIX, EnumSet.of(Action.CALL, Action.REGISTER), "examples"),
+        Rule.of("*", "*", "com.example.admin", MatchPolicy.PREFIX, EnumSet.of(Action.CALL), "called, not served")));
+    CoreHarness.Client callee = router.join("realm1");
+    callee.session().onMessage(new Register(1, Map.of("match", "prefix"), "com.example."));
+    callee.peer().next(Registered.class);
+    CoreHarness.Client caller = router.join("realm1");
+
+    caller.session().onMessage(new Call(1, Map.of(), "com.example.admin.reset", Payload.EMPTY));
+    assertEquals(WampErrors.NO_SUCH_PROCEDURE, caller.peer().next(ErrorMessage.class).error());
+    caller.session().onMessage(new Call(2, Map.of(), "com.example.echo", Payload.EMPTY));
+    Invocation inv = callee.peer().next(Invocation.class);
+    assertEquals("com.example.echo", inv.details().get("procedure"));
+    callee.peer().assertNothingMore();
   }
 
   /**
