@@ -243,6 +243,43 @@ await A.session.unregister(prefixReg);
 await A.session.unregister(exactReg);
 h.checkDeepEqual(patternEvents.length, 2, 'no further EVENT reached the pattern subscriptions');
 
+// --- Advanced Profile: progressive call results, call timeout, call canceling ---
+for (const feature of ['progressive_call_results', 'call_timeout', 'call_canceling']) {
+  h.check(features('dealer')[feature] === true, `WELCOME announces ${feature}`, true, features('dealer'));
+}
+const PROGRESS = `${prefix}.progress`;
+h.step(`A registering ${PROGRESS}, which sends two progressive results before its result`);
+const progressReg = await A.session.register(PROGRESS, (args, kwargs, details) => {
+  if (details.progress) {
+    details.progress([1]);
+    details.progress([2]);
+  }
+  return 3;
+});
+h.step(`B calling ${PROGRESS} with receive_progress: true`);
+const partials = [];
+const streamed = await B.session.call(PROGRESS, [], {}, { receive_progress: true })
+  .then((r) => r, (e) => { throw e; }, (p) => partials.push(p));
+h.checkDeepEqual(partials, [1, 2], 'progressive RESULTs arrive in order before the final one');
+h.checkDeepEqual(streamed, 3, `final result of ${PROGRESS}`);
+const unasked = [];
+const plain = await B.session.call(PROGRESS).then((r) => r, (e) => { throw e; }, (p) => unasked.push(p));
+h.checkDeepEqual([unasked, plain], [[], 3], 'a caller that did not ask for progress gets only the result');
+
+const STUCK = `${prefix}.stuck`;
+h.step(`A registering ${STUCK}, which never answers; B calling it with timeout: 200`);
+const stuckReg = await A.session.register(STUCK, () => new Promise(() => {}));
+const timedOut = await expectRejection(B.session.call(STUCK, [], {}, { timeout: 200 }), `call of ${STUCK}`);
+h.checkDeepEqual(timedOut?.error, 'wamp.error.timeout', 'the router ends a call past its timeout');
+h.step(`B calling ${STUCK} and canceling the call (mode kill, so that autobahn waits for the router's answer)`);
+const pending = B.session.call(STUCK);
+pending.cancel({ mode: 'kill' });
+const canceled = await expectRejection(pending, `canceled call of ${STUCK}`);
+h.checkDeepEqual(canceled?.error, 'wamp.error.canceled',
+  'a callee that cannot be interrupted: the call is canceled at once (mode skip, as the spec says)');
+await A.session.unregister(progressReg);
+await A.session.unregister(stuckReg);
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 

@@ -59,7 +59,8 @@ class SessionLifecycleTest {
           "publisher_exclusion", true, "publisher_identification", true, "subscriber_blackwhite_listing", true,
           "pattern_based_subscription", true)), roles.get("broker"));
       assertEquals(Map.of("features", Map.of(
-          "caller_identification", true, "shared_registration", true, "pattern_based_registration", true)),
+          "caller_identification", true, "shared_registration", true, "pattern_based_registration", true,
+          "progressive_call_results", true, "call_canceling", true, "call_timeout", true)),
           roles.get("dealer"));
       c.send(new Goodbye(Map.of(), WampErrors.CLOSE_NORMAL));
       c.expect(Goodbye.class);

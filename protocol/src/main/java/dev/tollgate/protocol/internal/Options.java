@@ -97,7 +97,8 @@ final class Options {
   static final Map<String, Rule> RESULT = with(PASSTHRU, Map.of("progress", BOOL, "forward_for", FORWARD_FOR));
 
   static final Map<String, Rule> REGISTER =
-      Map.of("match", MATCH, "invoke", INVOKE, "disclose_caller", BOOL, "concurrency", INT, "forward_for", FORWARD_FOR);
+      Map.of("match", MATCH, "invoke", INVOKE, "disclose_caller", BOOL, "concurrency", INT, "forward_timeout", BOOL,
+          "forward_for", FORWARD_FOR);
 
   static final Map<String, Rule> INVOCATION =
       with(

@@ -4,6 +4,7 @@ import dev.tollgate.protocol.Call;
 import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Ids;
+import dev.tollgate.protocol.Interrupt;
 import dev.tollgate.protocol.Invocation;
 import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
@@ -29,17 +30,20 @@ final class Dealer {
 
   private final int maxRegistrationsPerSession;
   private final RegistrationTable<RouterSession> table;
+  private final Timers timers;
 
-  Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession) {
+  Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession, Timers timers) {
     this.table = new RegistrationTable<>(registrationIds);
     this.maxRegistrationsPerSession = maxRegistrationsPerSession;
+    this.timers = timers;
   }
 
   /**
    * Owner only: adds the callee to the registration of ({@code procedure}, {@code match}), or creates it; returns
    * the registration id.
    */
-  long register(RouterSession callee, String procedure, MatchPolicy match, InvocationPolicy invoke) {
+  long register(RouterSession callee, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout) {
     if (callee.registrations().size() >= maxRegistrationsPerSession) {
       throw new RequestErrorException(WampErrors.NOT_AUTHORIZED, "a session may hold at most "
           + maxRegistrationsPerSession + " registrations (limits.max-registrations-per-session)");
@@ -47,6 +51,9 @@ final class Dealer {
     try {
       long id = table.add(procedure, match, invoke, callee).id();
       callee.registrations().add(id);
+      if (forwardTimeout) {
+        callee.timeoutForwarded().add(id);
+      }
       return id;
     } catch (RegistrationConflictException e) {
       throw new RequestErrorException(e.kind().wampError(), e.getMessage());
@@ -55,6 +62,7 @@ final class Dealer {
 
   /** Owner only. */
   void unregister(RouterSession callee, long registrationId) {
+    callee.timeoutForwarded().remove(registrationId);
     if (!callee.registrations().remove(registrationId) || table.remove(registrationId, callee) == null) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_REGISTRATION, "no registration " + registrationId + " in this session");
@@ -65,6 +73,7 @@ final class Dealer {
   void removeRegistrations(RouterSession session) {
     for (Long id : List.copyOf(session.registrations())) {
       session.registrations().remove(id);
+      session.timeoutForwarded().remove(id);
       table.remove(id, session);
     }
   }
@@ -87,7 +96,11 @@ final class Dealer {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
-    PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.calls().nextInvocationId());
+    Map<String, Object> options = call.options();
+    Features can = callee.features();
+    boolean progress = Boolean.TRUE.equals(options.get("receive_progress")) && can.calleeProgress();
+    PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.calls().nextInvocationId(), progress,
+        can.calleeCancels());
     if (!caller.calls().addCall(pending)) {
       caller.protocolViolation("CALL request id " + call.requestId() + " is already in flight");
       return;
@@ -98,25 +111,57 @@ final class Dealer {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
-    Map<String, Object> details = Map.of();
-    if (Boolean.TRUE.equals(call.options().get("disclose_me"))) {
-      Map<String, Object> d = new HashMap<>(4);
-      d.put("caller", caller.id());
-      d.put("caller_authid", caller.authid());
-      d.put("caller_authrole", caller.authrole());
-      details = d;
+    Map<String, Object> details = new HashMap<>(4);
+    if (Boolean.TRUE.equals(options.get("disclose_me"))) {
+      details.put("caller", caller.id());
+      details.put("caller_authid", caller.authid());
+      details.put("caller_authrole", caller.authrole());
     }
     if (r.policy() != MatchPolicy.EXACT) {
       // "If an endpoint was registered with a pattern-based matching policy, a Dealer MUST supply the original
       // CALL.Procedure as provided by the Caller in INVOCATION.Details.procedure to the Callee."
-      details = new HashMap<>(details);
       details.put("procedure", call.procedure());
     }
-    callee.deliver(new Invocation(pending.invocationId, r.id(), details, call.payload()));
+    if (progress) {
+      // "If the Callee supports Progressive Call Results, the Dealer will forward the Caller's willingness to receive
+      // progressive results by setting INVOCATION.Details.receive_progress|bool := true"
+      details.put("receive_progress", true);
+    }
+    long timeout = options.get("timeout") instanceof Number n ? n.longValue() : 0;
+    if (timeout > 0) {
+      if (callee.timeoutForwarded().contains(r.id())) {
+        // "Callees wanting to handle the timeout logic MAY specify this intention via the
+        // REGISTER.Options.forward_timeout|boolean option."
+        details.put("timeout", timeout);
+      } else {
+        // "If the Callee does not support Call Timeouts, a Dealer supporting this feature MUST start a timeout timer
+        // upon receiving a CALL message with a timeout option."
+        armTimeout(pending, timeout);
+      }
+    }
+    callee.deliver(new Invocation(pending.invocationId, r.id(), details.isEmpty() ? Map.of() : details,
+        call.payload()));
   }
 
-  /** Any thread (the callee's). */
+  /**
+   * Any thread (the callee's). A progressive YIELD reaches the caller as RESULT {@code progress: true} if it asked for
+   * progress, and is dropped if it did not; the final one settles the call.
+   */
   void yield(RouterSession callee, Yield yield) {
+    if (Boolean.TRUE.equals(yield.options().get("progress"))) {
+      PendingCall pending = callee.calls().invocation(yield.requestId());
+      if (pending != null && pending.progress) {
+        // "Upon receiving an YIELD message from a Callee with YIELD.Options.progress == true (for a call that is still
+        // ongoing), the Dealer will immediately send a RESULT message to the original Caller with
+        // RESULT.Details.progress|bool := true"
+        boolean sent = pending.whileOpen(() -> pending.caller.deliver(
+            new Result(pending.callRequestId, Map.of("progress", true), yield.payload())));
+        if (sent && pending.timeoutMillis > 0) {
+          armTimeout(pending, pending.timeoutMillis);
+        }
+      }
+      return;
+    }
     PendingCall pending = callee.calls().takeInvocation(yield.requestId());
     // Canceled, or its caller left: the spec has the late answer dropped.
     if (pending != null && pending.settle()) {
@@ -135,12 +180,56 @@ final class Dealer {
     }
   }
 
-  /** The caller gives up on a call: it gets {@code wamp.error.canceled} now, and the callee's answer is dropped. */
+  /**
+   * The caller gives up on a call, in the mode CANCEL names ({@code killnowait} when it names none): {@code skip} and
+   * {@code killnowait} answer {@code wamp.error.canceled} now and drop the callee's late answer, {@code killnowait}
+   * also interrupts the callee; {@code kill} interrupts the callee and lets its answer, whatever it is, end the call.
+   * "If the callee does not support call canceling, then behavior is skip."
+   */
   void cancel(RouterSession caller, Cancel cancel) {
     PendingCall pending = caller.calls().call(cancel.requestId());
-    if (pending != null && pending.settle()) {
+    if (pending == null) {
+      return;
+    }
+    String mode = cancel.options().get("mode") instanceof String m ? m : "killnowait";
+    if (!pending.interruptible) {
+      mode = "skip";
+    }
+    if (mode.equals("kill")) {
+      // "kill: INTERRUPT is sent to the callee, but ERROR is not returned to the caller until after the callee has
+      // responded to the canceled call."
+      pending.whileOpen(() -> pending.callee.deliver(new Interrupt(pending.invocationId, Map.of("mode", "kill"))));
+    } else if (pending.settle()) {
       pending.forget();
       caller.deliver(canceled(pending, "the caller canceled the call"));
+      if (mode.equals("killnowait")) {
+        interrupt(pending);
+      }
+    }
+  }
+
+  /**
+   * The router's timeout: the caller gets {@code wamp.error.timeout} ("The error message that is returned to the
+   * Caller MUST use wamp.error.timeout as the reason URI") and, as for a CANCEL {@code killnowait}, the callee an
+   * INTERRUPT if it can take one ("The cancellation mode is implicitly killnowait if the Callee supports call
+   * cancellation, otherwise the cancellation mode is skip").
+   */
+  private void armTimeout(PendingCall pending, long millis) {
+    pending.timeoutMillis = millis;
+    pending.armTimeout(timers.schedule(() -> {
+      if (pending.settle()) {
+        pending.forget();
+        pending.caller.deliver(new ErrorMessage(MessageCodes.CALL, pending.callRequestId, Map.of(),
+            WampErrors.TIMEOUT, Payload.of(List.of("no result within " + millis + " ms (CALL.Options.timeout)"))));
+        interrupt(pending);
+      }
+    }, java.time.Duration.ofMillis(millis)));
+  }
+
+  /** INTERRUPT {@code killnowait}, to a callee that announced call canceling; its answer will be dropped. */
+  private static void interrupt(PendingCall pending) {
+    if (pending.interruptible) {
+      pending.callee.deliver(new Interrupt(pending.invocationId, Map.of("mode", "killnowait")));
     }
   }
 
@@ -154,6 +243,10 @@ final class Dealer {
         pending.forget();
         if (pending.callee == session) {
           pending.caller.deliver(canceled(pending, "the callee left before answering"));
+        } else {
+          // The caller left: "the Dealer sends an INTERRUPT to the Callee with mode="killnowait"" (progressive call
+          // results, "Caller Leaving", the same as for a basic call).
+          interrupt(pending);
         }
       }
     }

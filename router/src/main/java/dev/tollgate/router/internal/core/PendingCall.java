@@ -1,41 +1,70 @@
 package dev.tollgate.router.internal.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * One call between its CALL and its answer: the whole of a call's state. Both ends index it (the caller's
  * {@link CallBook} by request id, the callee's by invocation id), and it is settled exactly once, by whoever
- * {@link #settle}s it first: the YIELD, the callee's ERROR, the caller's CANCEL, or either side leaving. The winner
- * removes it from both books and sends the one answer; every loser drops what it has.
+ * {@link #settle}s it first: the final YIELD, the callee's ERROR, the caller's CANCEL, the timeout, or either side
+ * leaving. The winner removes it from both books and sends the one answer; every loser drops what it has. Progressive
+ * results go to the caller only while it is not settled, under the same lock, so none can follow the final answer.
+ *
+ * <p>Threading: any thread; its lock guards only its own state, and sends under it only queue (see {@link Peer}).
  */
 final class PendingCall {
   final RouterSession caller;
   final long callRequestId;
   final RouterSession callee;
   final long invocationId;
-  /** 1 once settled; a plain field with a VarHandle, so that a call costs one object, not two. */
-  private volatile int settled;
-  private static final VarHandle SETTLED;
+  /** The caller asked for progressive results and the callee can produce them. */
+  final boolean progress;
+  /** The callee announced call canceling, so it may be sent INTERRUPT. */
+  final boolean interruptible;
+  /** The CALL's timeout in milliseconds when the router enforces it, else 0; set before the invocation is sent. */
+  volatile long timeoutMillis;
+  private boolean settled;
+  private Timers.Task timeout;
 
-  static {
-    try {
-      SETTLED = MethodHandles.lookup().findVarHandle(PendingCall.class, "settled", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  PendingCall(RouterSession caller, long callRequestId, RouterSession callee, long invocationId) {
+  PendingCall(RouterSession caller, long callRequestId, RouterSession callee, long invocationId, boolean progress,
+      boolean interruptible) {
     this.caller = caller;
     this.callRequestId = callRequestId;
     this.callee = callee;
     this.invocationId = invocationId;
+    this.progress = progress;
+    this.interruptible = interruptible;
   }
 
   /** True for the one caller that settles this call; it must then take it out of both books. */
-  boolean settle() {
-    return SETTLED.compareAndSet(this, 0, 1);
+  synchronized boolean settle() {
+    if (settled) {
+      return false;
+    }
+    settled = true;
+    if (timeout != null) {
+      timeout.cancel();
+      timeout = null;
+    }
+    return true;
+  }
+
+  /** Runs {@code send} unless the call is settled; true if it ran. */
+  synchronized boolean whileOpen(Runnable send) {
+    if (settled) {
+      return false;
+    }
+    send.run();
+    return true;
+  }
+
+  /** (Re)arms the router's timeout for this call: the time until the first result, then between results. */
+  synchronized void armTimeout(Timers.Task task) {
+    if (timeout != null) {
+      timeout.cancel();
+    }
+    if (settled) {
+      task.cancel();
+    } else {
+      timeout = task;
+    }
   }
 
   /** Takes the settled call out of both books. */

@@ -61,8 +61,9 @@ public final class Realm {
     broker.unsubscribe(session, subscriptionId);
   }
 
-  synchronized long register(RouterSession session, String procedure, MatchPolicy match, InvocationPolicy invoke) {
-    return dealer.register(session, procedure, match, invoke);
+  synchronized long register(RouterSession session, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout) {
+    return dealer.register(session, procedure, match, invoke, forwardTimeout);
   }
 
   synchronized void unregister(RouterSession session, long registrationId) {

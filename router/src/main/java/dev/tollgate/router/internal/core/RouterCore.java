@@ -42,7 +42,7 @@ public final class RouterCore {
     for (String name : config.realms()) {
       realms.put(name, new Realm(name,
           new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession()),
-          new Dealer(registrationIds, config.maxRegistrationsPerSession()),
+          new Dealer(registrationIds, config.maxRegistrationsPerSession(), timers),
           new SessionDirectory(sessionIds)));
     }
   }

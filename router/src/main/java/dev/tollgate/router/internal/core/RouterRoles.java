@@ -15,5 +15,8 @@ public final class RouterRoles {
       "dealer", Map.of("features", Map.of(
           "caller_identification", true,
           "shared_registration", true,
-          "pattern_based_registration", true)));
+          "pattern_based_registration", true,
+          "progressive_call_results", true,
+          "call_canceling", true,
+          "call_timeout", true)));
 }

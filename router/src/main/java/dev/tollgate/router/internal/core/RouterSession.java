@@ -81,6 +81,10 @@ public final class RouterSession {
   /** Subscriptions and registrations this session holds, by id; changed on the realm's owner. */
   private final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
   private final Set<Long> registrations = ConcurrentHashMap.newKeySet();
+  /** The registrations made with {@code forward_timeout}: their callees enforce a call's timeout themselves. */
+  private final Set<Long> timeoutForwarded = ConcurrentHashMap.newKeySet();
+  /** What the peer announced in its HELLO; set before it joins, read by other sessions' calls. */
+  private volatile Features features = Features.NONE;
   private volatile CallBook calls = new CallBook();
 
   RouterSession(RouterCore router, Peer peer, Identity urlIdentity, boolean httpUris) {
@@ -124,6 +128,14 @@ public final class RouterSession {
 
   Set<Long> registrations() {
     return registrations;
+  }
+
+  Set<Long> timeoutForwarded() {
+    return timeoutForwarded;
+  }
+
+  Features features() {
+    return features;
   }
 
   CallBook calls() {
@@ -254,7 +266,8 @@ public final class RouterSession {
       // A pattern is authorized as the URI it is; each call it catches is authorized again (see mayServe).
       authorize(Action.REGISTER, reg.procedure());
       InvocationPolicy invoke = InvocationPolicy.of(reg.options().get("invoke"));
-      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), match, invoke)));
+      boolean forwardTimeout = Boolean.TRUE.equals(reg.options().get("forward_timeout"));
+      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), match, invoke, forwardTimeout)));
     } else if (message instanceof Unregister u) {
       r.unregister(this, u.registrationId());
       peer.send(new Unregistered(u.requestId()));
@@ -284,6 +297,7 @@ public final class RouterSession {
       protocolViolation("HELLO.Details.roles: expected a dict naming at least one role");
       return;
     }
+    features = Features.of(roles);
     if (urlIdentity != null) {
       join(r, urlIdentity);
       return;
@@ -346,6 +360,7 @@ public final class RouterSession {
   /** Joins without HELLO, for WAMP v1, which has none; WELCOME is sent as for v2 and translated by the peer. */
   public synchronized void joinWithoutHello(String realmName, Identity who) {
     if (state == State.ESTABLISHING) {
+      features = Features.NONE;
       join(router.realm(realmName), who);
     }
   }
@@ -475,9 +490,20 @@ public final class RouterSession {
     }
   }
 
+  /**
+   * Router shutdown, first step, for every session before any is sent GOODBYE: nothing more is delivered to this one
+   * (see {@link #deliver}). Otherwise a callee answering its GOODBYE first would leave, and its callers, not yet told,
+   * would get {@code wamp.error.canceled} for calls that in truth end with the router.
+   */
+  public synchronized void stopDeliveries() {
+    if (state == State.ESTABLISHED) {
+      state = State.CLOSING;
+    }
+  }
+
   /** Router shutdown: say GOODBYE and wait for the peer's; a session not yet joined is closed at once. */
   public synchronized void shutdown() {
-    if (state == State.ESTABLISHED) {
+    if (state == State.ESTABLISHED || state == State.CLOSING) {
       state = State.CLOSING;
       peer.sayGoodbye(new Goodbye(Map.of("message", "the router is shutting down"), WampErrors.CLOSE_SYSTEM_SHUTDOWN));
     } else if (state == State.ESTABLISHING || state == State.CHALLENGING) {

@@ -68,6 +68,9 @@ final class Connections extends AbstractLifeCycle implements Dumpable {
   int shutdown(Duration grace) throws InterruptedException {
     stopping = true;
     for (WebSocketConnection c : open) {
+      c.session().stopDeliveries();
+    }
+    for (WebSocketConnection c : open) {
       c.session().shutdown();
     }
     long deadline = System.nanoTime() + grace.toNanos();

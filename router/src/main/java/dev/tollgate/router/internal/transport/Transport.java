@@ -68,10 +68,10 @@ public final class Transport extends ContainerLifeCycle {
   }
 
   /**
-   * Graceful shutdown, step by step: the core stops its periodic work and refuses nothing yet known; every session
-   * is sent GOODBYE {@code wamp.close.system_shutdown} (connections without a session are closed); the peers' GOODBYE
-   * closes each connection, for up to {@code server.shutdown-grace}; then whatever is left is reset. Returns the number
-   * of connections that had to be reset.
+   * Graceful shutdown, step by step: the core stops its periodic work; every session stops taking deliveries; then
+   * every session is sent GOODBYE {@code wamp.close.system_shutdown} (connections without a session are closed); the
+   * peers' GOODBYE closes each connection, for up to {@code server.shutdown-grace}; then whatever is left is reset.
+   * Returns the number of connections that had to be reset.
    */
   public int shutdown() throws InterruptedException {
     core.beginShutdown();

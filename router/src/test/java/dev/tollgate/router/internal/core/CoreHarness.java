@@ -57,9 +57,21 @@ final class CoreHarness implements Gatekeeper {
   }
 
   static Welcome hello(Client c, String realm) throws InterruptedException {
+    return hello(c, realm, Map.of());
+  }
+
+  /** HELLO announcing {@code calleeFeatures} for the callee role (e.g. call_canceling). */
+  static Welcome hello(Client c, String realm, Map<String, Object> calleeFeatures) throws InterruptedException {
     c.session().onMessage(new Hello(realm, Map.of("roles", Map.of("subscriber", Map.of(), "publisher", Map.of(),
-        "caller", Map.of(), "callee", Map.of()))));
+        "caller", Map.of(), "callee", Map.of("features", calleeFeatures)))));
     return c.peer().next(Welcome.class);
+  }
+
+  /** A peer that joined {@code realm} announcing those callee features. */
+  Client join(String realm, Map<String, Object> calleeFeatures) throws InterruptedException {
+    Client c = connect();
+    hello(c, realm, calleeFeatures);
+    return c;
   }
 
   @Override

@@ -130,6 +130,27 @@ class RouterSessionTest {
     subscriber.peer().assertNothingMore();
   }
 
+  /** At shutdown a callee may answer its GOODBYE before its callers are told: they must not hear "canceled". */
+  @Test
+  void atShutdownACallInFlightEndsWithTheRoutersGoodbyeNotWithCanceled() throws Exception {
+    CoreHarness.Client callee = router.join("realm1");
+    callee.session().onMessage(new dev.tollgate.protocol.Register(1, Map.of(), "com.example.slow"));
+    callee.peer().next(dev.tollgate.protocol.Registered.class);
+    CoreHarness.Client caller = router.join("realm1");
+    caller.session().onMessage(new dev.tollgate.protocol.Call(2, Map.of(), "com.example.slow", Payload.EMPTY));
+    callee.peer().next(dev.tollgate.protocol.Invocation.class);
+
+    for (CoreHarness.Client c : List.of(callee, caller)) {
+      c.session().stopDeliveries();
+    }
+    callee.session().shutdown();
+    assertEquals(WampErrors.CLOSE_SYSTEM_SHUTDOWN, callee.peer().next(Goodbye.class).reason());
+    callee.session().onMessage(new Goodbye(Map.of(), WampErrors.CLOSE_GOODBYE_AND_OUT));
+    caller.session().shutdown();
+    assertEquals(WampErrors.CLOSE_SYSTEM_SHUTDOWN, caller.peer().next(Goodbye.class).reason());
+    caller.peer().assertNothingMore();
+  }
+
   @Test
   void theKeepalivePublicationGoesOutEveryInterval() throws Exception {
     CoreHarness.Client page = router.join("realm1");
