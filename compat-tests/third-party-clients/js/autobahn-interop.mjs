@@ -98,6 +98,11 @@ function openSession(name) {
       connection.close(); // sends GOODBYE(wamp.close.normal), waits for the reply
       return closed.promise;
     },
+    /** The router is about to end this session (a kill): resolves with autobahn's view of the close. */
+    expectClose() {
+      leaving = true;
+      return closed.promise;
+    },
   }));
 }
 
@@ -279,6 +284,38 @@ h.checkDeepEqual(canceled?.error, 'wamp.error.canceled',
   'a callee that cannot be interrupted: the call is canceled at once (mode skip, as the spec says)');
 await A.session.unregister(progressReg);
 await A.session.unregister(stuckReg);
+
+// --- Advanced Profile: the session meta API --------------------------------------
+h.check(features('broker').session_meta_api === true && features('dealer').session_meta_api === true,
+  'WELCOME announces session_meta_api for broker and dealer', true, [features('broker'), features('dealer')]);
+h.step('B asking for the realm\'s sessions');
+const sessionIds = await B.session.call('wamp.session.list');
+h.check(Array.isArray(sessionIds) && sessionIds.includes(A.session.id) && sessionIds.includes(B.session.id),
+  'wamp.session.list names A and B', [A.session.id, B.session.id], sessionIds);
+h.check(await B.session.call('wamp.session.count') === sessionIds.length, 'wamp.session.count agrees with the list',
+  sessionIds.length, 'another count');
+const aInfo = await B.session.call('wamp.session.get', [A.session.id]);
+h.checkDeepEqual([aInfo?.session, aInfo?.authrole], [A.session.id, A.details.authrole], 'wamp.session.get of A');
+const noSession = await expectRejection(B.session.call('wamp.session.get', [1]), 'wamp.session.get of no session');
+h.checkDeepEqual(noSession?.error, 'wamp.error.no_such_session', 'ERROR URI for an unknown session');
+
+h.step('B watching joins and leaves; session C joining, then killed by B');
+const metaEvents = [];
+const cLeft = deferred();
+await B.session.subscribe('wamp.session.on_join', (args) => metaEvents.push(['join', args[0].session]));
+await B.session.subscribe('wamp.session.on_leave', (args) => {
+  metaEvents.push(['leave', args[0]]);
+  cLeft.resolve();
+});
+const C = await openSession('C');
+const cId = C.session.id; // autobahn forgets it once the session is closed
+const cClosed = C.expectClose();
+await B.session.call('wamp.session.kill', [cId], { reason: 'com.example.interop.bye', message: 'go' });
+const { details: cClose } = await cClosed;
+h.checkDeepEqual(cClose?.reason, 'com.example.interop.bye', 'the killed session is told the reason given');
+await cLeft.promise;
+h.checkDeepEqual(metaEvents, [['join', cId], ['leave', cId]],
+  'wamp.session.on_join and on_leave for C, in order');
 
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);

@@ -74,6 +74,22 @@ class AuthorizerTest {
   }
 
   @Test
+  void theOroPresetKeepsTheMetaApiFromBrowsersAndGivesItToAdmins() {
+    Authorizer oro = new Authorizer(Rule.preset("oro"));
+    Authorizer.Subject user = new Authorizer.Subject("realm1", List.of("user"), "john", 7L);
+    Authorizer.Subject anonymous = new Authorizer.Subject("realm1", List.of("anonymous"), "x", null);
+    Authorizer.Subject admin = new Authorizer.Subject("realm1", List.of("admin"), "root", 1L);
+    for (Authorizer.Subject browser : List.of(user, anonymous)) {
+      assertFalse(oro.decide(browser, Action.CALL, "wamp.session.kill_all").allowed());
+      assertFalse(oro.decide(browser, Action.CALL, "wamp.session.list").allowed());
+      assertFalse(oro.decide(browser, Action.SUBSCRIBE, "wamp.session.on_join").allowed());
+    }
+    assertTrue(oro.decide(admin, Action.CALL, "wamp.session.kill").allowed());
+    assertTrue(oro.decide(admin, Action.SUBSCRIBE, "wamp.session.on_leave").allowed());
+    assertFalse(oro.decide(admin, Action.REGISTER, "wamp.session.count").allowed(), "nobody registers meta procedures");
+  }
+
+  @Test
   void exactBeatsPrefixBeatsWildcardAndTheLongestPrefixWins() {
     Authorizer a = new Authorizer(List.of(
         Rule.of("*", "r", "com.app.", MatchPolicy.PREFIX, EnumSet.of(Action.PUBLISH), "broad"),

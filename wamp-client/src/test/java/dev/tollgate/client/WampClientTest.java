@@ -109,6 +109,26 @@ class WampClientTest {
   }
 
   @Test
+  void theSessionMetaApiListsSessionsAndTellsJoins() throws Exception {
+    try (WampClient watcher = client(Serializer.JSON)) {
+      List<Values> joins = new CopyOnWriteArrayList<>();
+      watcher.subscribe("wamp.session.on_join", joins::add).join();
+      try (WampClient other = client(Serializer.CBOR)) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> joins.stream()
+            .anyMatch(j -> ((Number) ((Map<?, ?>) j.args().get(0)).get("session")).longValue() == other.sessionId()));
+        List<?> ids = watcher.call("wamp.session.list").join().arg(0, List.class);
+        assertTrue(ids.stream().map(id -> ((Number) id).longValue()).toList()
+            .containsAll(List.of(watcher.sessionId(), other.sessionId())), ids.toString());
+        Map<?, ?> info = watcher.call("wamp.session.get", other.sessionId()).join().arg(0, Map.class);
+        assertEquals(other.sessionId(), ((Number) info.get("session")).longValue());
+        ApplicationException none = assertInstanceOf(ApplicationException.class,
+            failureOf(watcher.call("wamp.session.get", 1)));
+        assertEquals("wamp.error.no_such_session", none.uri());
+      }
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();

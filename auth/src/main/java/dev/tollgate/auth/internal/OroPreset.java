@@ -46,6 +46,9 @@ public final class OroPreset {
         Rule.of("*", "user", "oro/imap_sync_fail/{user_id}", EXACT, SUBSCRIBE, "Oro: a user's own IMAP sync failures"),
         Rule.of("*", "user", "oro/imap_sync_fail/*", EXACT, SUBSCRIBE, "Oro: IMAP sync failures sent to every user"),
         Rule.of("*", "user", "oro/attribute_import/{user_id}/", PREFIX, SUBSCRIBE, "Oro: a user's own attribute imports"),
+        // Browsers' roles have no rule for wamp.*: they may neither list nor kill sessions, nor watch them come and go.
+        Rule.of("*", "admin", "wamp.", PREFIX, EnumSet.of(Action.SUBSCRIBE, Action.CALL),
+            "operators: the meta API (list, inspect and kill sessions, watch joins and leaves)"),
         // A backend holds the application secret, with which it could mint a ticket for any user: the rules cannot
         // make it less trusted than that, so it may register anywhere as it publishes anywhere.
         Rule.of("*", "backend", "", PREFIX, EnumSet.of(Action.PUBLISH, Action.CALL, Action.REGISTER),

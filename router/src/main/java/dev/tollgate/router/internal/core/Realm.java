@@ -15,12 +15,15 @@ public final class Realm {
   private final Broker broker;
   private final Dealer dealer;
   private final SessionDirectory directory;
+  private final SessionMetaApi sessionMeta;
 
-  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory) {
+  /** @param meta where the meta API runs (see {@link SessionMetaApi}) */
+  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, java.util.concurrent.Executor meta) {
     this.name = name;
     this.broker = broker;
     this.dealer = dealer;
     this.directory = directory;
+    this.sessionMeta = new SessionMetaApi(this, meta);
   }
 
   public String name() {
@@ -37,6 +40,10 @@ public final class Realm {
 
   Dealer dealer() {
     return dealer;
+  }
+
+  SessionMetaApi sessionMeta() {
+    return sessionMeta;
   }
 
   synchronized void join(RouterSession session) {

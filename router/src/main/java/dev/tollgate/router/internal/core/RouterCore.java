@@ -27,6 +27,16 @@ public final class RouterCore {
   private final Gatekeeper gatekeeper;
   private final Counters counters;
   private final Map<String, Realm> realms = new HashMap<>();
+  /**
+   * Runs the meta API's calls and events, one at a time, in order, off every session's thread; its one thread ends
+   * when idle, so a stopped router leaves none behind.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor meta = new java.util.concurrent.ThreadPoolExecutor(0, 1, 1,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "tollgate-meta");
+        t.setDaemon(true);
+        return t;
+      });
   private volatile boolean shuttingDown;
   private volatile Timers.Task refresh;
   private volatile Timers.Task keepalive;
@@ -43,7 +53,7 @@ public final class RouterCore {
       realms.put(name, new Realm(name,
           new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession()),
           new Dealer(registrationIds, config.maxRegistrationsPerSession(), timers),
-          new SessionDirectory(sessionIds)));
+          new SessionDirectory(sessionIds), meta));
     }
   }
 

@@ -11,12 +11,14 @@ public final class RouterRoles {
           "publisher_exclusion", true,
           "publisher_identification", true,
           "subscriber_blackwhite_listing", true,
-          "pattern_based_subscription", true)),
+          "pattern_based_subscription", true,
+          "session_meta_api", true)),
       "dealer", Map.of("features", Map.of(
           "caller_identification", true,
           "shared_registration", true,
           "pattern_based_registration", true,
           "progressive_call_results", true,
           "call_canceling", true,
-          "call_timeout", true)));
+          "call_timeout", true,
+          "session_meta_api", true)));
 }

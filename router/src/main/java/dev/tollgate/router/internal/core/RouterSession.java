@@ -259,7 +259,11 @@ public final class RouterSession {
     } else if (message instanceof Call c) {
       checkUri(c.procedure(), "procedure", MatchPolicy.EXACT);
       authorize(Action.CALL, c.procedure());
-      r.dealer().call(this, c);
+      if (SessionMetaApi.offers(c.procedure())) {
+        r.sessionMeta().call(this, c);
+      } else {
+        r.dealer().call(this, c);
+      }
     } else if (message instanceof Register reg) {
       MatchPolicy match = MatchPolicy.ofOption(reg.options().get("match"));
       checkUri(reg.procedure(), "procedure", match);
@@ -426,12 +430,19 @@ public final class RouterSession {
   }
 
   /** The router ends the session (its user was removed or disabled): GOODBYE, then close. */
-  synchronized void kill(String reason) {
-    if (state == State.ESTABLISHED) {
-      leave();
-      state = State.CLOSED;
-      peer.sendAndClose(new Goodbye(Map.of("message", reason), WampErrors.CLOSE_KILLED));
+  void kill(String reason) {
+    kill(WampErrors.CLOSE_KILLED, reason);
+  }
+
+  /** Ends the session with GOODBYE {@code reasonUri} (and a message, if not null), then closes; false if not joined. */
+  synchronized boolean kill(String reasonUri, String message) {
+    if (state != State.ESTABLISHED) {
+      return false;
     }
+    leave();
+    state = State.CLOSED;
+    peer.sendAndClose(new Goodbye(message == null ? Map.of() : Map.of("message", message), reasonUri));
+    return true;
   }
 
   /** Leaves the realm: subscriptions and registrations end, calls in flight are settled. Idempotent. */
