@@ -111,7 +111,9 @@ final class Dealer {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
-    Map<String, Object> details = new HashMap<>(4);
+    // A plain call (no options, an exact registration) has empty details: nothing to allocate on the hot path.
+    boolean plain = options.isEmpty() && r.policy() == MatchPolicy.EXACT;
+    Map<String, Object> details = plain ? Map.of() : new HashMap<>(4);
     if (Boolean.TRUE.equals(options.get("disclose_me"))) {
       details.put("caller", caller.id());
       details.put("caller_authid", caller.authid());
