@@ -317,6 +317,36 @@ await cLeft.promise;
 h.checkDeepEqual(metaEvents, [['join', cId], ['leave', cId]],
   'wamp.session.on_join and on_leave for C, in order');
 
+// --- Advanced Profile: the subscription and registration meta API ---------------
+h.check(features('broker').subscription_meta_api === true && features('dealer').registration_meta_api === true,
+  'WELCOME announces subscription_meta_api and registration_meta_api', true, [features('broker'), features('dealer')]);
+const META_TOPIC = `${prefix}.meta.topic`;
+h.step(`B watching wamp.subscription.on_create; A subscribing to ${META_TOPIC}`);
+const createdEvents = [];
+const metaCreated = deferred();
+await B.session.subscribe('wamp.subscription.on_create', (args) => {
+  if (args[1]?.uri === META_TOPIC) {
+    createdEvents.push(args);
+    metaCreated.resolve();
+  }
+});
+const metaSub = await A.session.subscribe(META_TOPIC, () => {});
+await metaCreated.promise;
+h.checkDeepEqual([createdEvents[0][0], createdEvents[0][1].id, createdEvents[0][1].match],
+  [A.session.id, metaSub.id, 'exact'], 'wamp.subscription.on_create names the session and the new subscription');
+h.checkDeepEqual(await B.session.call('wamp.subscription.lookup', [META_TOPIC]), metaSub.id,
+  'wamp.subscription.lookup finds the subscription of a topic');
+h.checkDeepEqual(await B.session.call('wamp.subscription.list_subscribers', [metaSub.id]), [A.session.id],
+  'wamp.subscription.list_subscribers');
+await A.session.unsubscribe(metaSub);
+const META_PROC = `${prefix}.meta.proc`;
+const metaReg = await A.session.register(META_PROC, () => 1);
+h.checkDeepEqual(await B.session.call('wamp.registration.match', [META_PROC]), metaReg.id,
+  'wamp.registration.match names the registration a call reaches');
+h.checkDeepEqual(await B.session.call('wamp.registration.count_callees', [metaReg.id]), 1,
+  'wamp.registration.count_callees');
+await A.session.unregister(metaReg);
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 

@@ -57,10 +57,12 @@ class SessionLifecycleTest {
       assertEquals(java.util.Set.of("broker", "dealer"), roles.keySet());
       assertEquals(Map.of("features", Map.of(
           "publisher_exclusion", true, "publisher_identification", true, "subscriber_blackwhite_listing", true,
-          "pattern_based_subscription", true, "session_meta_api", true)), roles.get("broker"));
+          "pattern_based_subscription", true, "session_meta_api", true, "subscription_meta_api", true)),
+          roles.get("broker"));
       assertEquals(Map.of("features", Map.of(
           "caller_identification", true, "shared_registration", true, "pattern_based_registration", true,
-          "progressive_call_results", true, "call_canceling", true, "call_timeout", true, "session_meta_api", true)),
+          "progressive_call_results", true, "call_canceling", true, "call_timeout", true, "session_meta_api", true,
+          "registration_meta_api", true)),
           roles.get("dealer"));
       c.send(new Goodbye(Map.of(), WampErrors.CLOSE_NORMAL));
       c.expect(Goodbye.class);

@@ -129,6 +129,21 @@ class WampClientTest {
   }
 
   @Test
+  void theSubscriptionAndRegistrationMetaApiDescribeWhatIsThere() throws Exception {
+    try (WampClient owner = client(Serializer.MSGPACK); WampClient asker = client(Serializer.JSON)) {
+      Subscription s = owner.subscribe("com.example.meta.topic", v -> { }).join();
+      long id = asker.call("wamp.subscription.lookup", "com.example.meta.topic").join().arg(0, Long.class);
+      assertEquals(List.of(owner.sessionId()), asker.call("wamp.subscription.list_subscribers", id).join()
+          .arg(0, List.class).stream().map(n -> ((Number) n).longValue()).toList());
+      s.unsubscribe().join();
+      assertEquals(null, asker.call("wamp.subscription.lookup", "com.example.meta.topic").join().args().get(0));
+      owner.register("com.example.meta.proc", call -> 1).join();
+      long registration = asker.call("wamp.registration.match", "com.example.meta.proc").join().arg(0, Long.class);
+      assertEquals(1, asker.call("wamp.registration.count_callees", registration).join().arg(0, Integer.class));
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();

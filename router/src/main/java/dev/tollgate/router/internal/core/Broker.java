@@ -19,6 +19,7 @@ final class Broker {
   private final Counters counters;
   private final int maxSubscriptionsPerSession;
   private final SubscriptionTable<RouterSession> table;
+  private TableEvents events = TableEvents.NONE;
 
   Broker(Ids.Sequence subscriptionIds, Counters counters, int maxSubscriptionsPerSession) {
     this.table = new SubscriptionTable<>(subscriptionIds);
@@ -39,14 +40,18 @@ final class Broker {
       throw new RequestErrorException(WampErrors.NOT_AUTHORIZED, "a session may hold at most "
           + maxSubscriptionsPerSession + " subscriptions (limits.max-subscriptions-per-session)");
     }
-    long id = table.add(topic, policy, session).subscription().id();
-    session.subscriptions().add(id);
-    return id;
+    SubscriptionTable.Added<RouterSession> added = table.add(topic, policy, session);
+    session.subscriptions().add(added.subscription().id());
+    if (added.created()) {
+      events.created(session, added.subscription());
+    }
+    events.added(session, added.subscription());
+    return added.subscription().id();
   }
 
   /** Owner only. */
   void unsubscribe(RouterSession session, long subscriptionId) {
-    if (!session.subscriptions().remove(subscriptionId) || table.remove(subscriptionId, session) == null) {
+    if (!session.subscriptions().remove(subscriptionId) || !remove(session, subscriptionId)) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_SUBSCRIPTION, "no subscription " + subscriptionId + " in this session");
     }
@@ -56,8 +61,21 @@ final class Broker {
   void removeSubscriptions(RouterSession session) {
     for (Long id : List.copyOf(session.subscriptions())) {
       session.subscriptions().remove(id);
-      table.remove(id, session);
+      remove(session, id);
     }
+  }
+
+  private boolean remove(RouterSession session, long id) {
+    SubscriptionTable.Removed<RouterSession> removed = table.remove(id, session);
+    if (removed != null) {
+      events.removed(session, removed.subscription(), removed.deleted());
+    }
+    return removed != null;
+  }
+
+  /** Owner only, at construction: who hears of every change to the table. */
+  void tableEvents(TableEvents events) {
+    this.events = events;
   }
 
   /** Read-only: the subscriptions as they are now, for the meta API and tests. */

@@ -31,6 +31,7 @@ final class Dealer {
   private final int maxRegistrationsPerSession;
   private final RegistrationTable<RouterSession> table;
   private final Timers timers;
+  private TableEvents events = TableEvents.NONE;
 
   Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession, Timers timers) {
     this.table = new RegistrationTable<>(registrationIds);
@@ -49,8 +50,13 @@ final class Dealer {
           + maxRegistrationsPerSession + " registrations (limits.max-registrations-per-session)");
     }
     try {
-      long id = table.add(procedure, match, invoke, callee).id();
+      Registration<RouterSession> registration = table.add(procedure, match, invoke, callee);
+      long id = registration.id();
       callee.registrations().add(id);
+      if (registration.size() == 1) {
+        events.created(callee, registration);
+      }
+      events.added(callee, registration);
       if (forwardTimeout) {
         callee.timeoutForwarded().add(id);
       }
@@ -63,7 +69,7 @@ final class Dealer {
   /** Owner only. */
   void unregister(RouterSession callee, long registrationId) {
     callee.timeoutForwarded().remove(registrationId);
-    if (!callee.registrations().remove(registrationId) || table.remove(registrationId, callee) == null) {
+    if (!callee.registrations().remove(registrationId) || !remove(callee, registrationId)) {
       throw new RequestErrorException(
           WampErrors.NO_SUCH_REGISTRATION, "no registration " + registrationId + " in this session");
     }
@@ -74,8 +80,21 @@ final class Dealer {
     for (Long id : List.copyOf(session.registrations())) {
       session.registrations().remove(id);
       session.timeoutForwarded().remove(id);
-      table.remove(id, session);
+      remove(session, id);
     }
+  }
+
+  private boolean remove(RouterSession callee, long id) {
+    RegistrationTable.Removed<RouterSession> removed = table.remove(id, callee);
+    if (removed != null) {
+      events.removed(callee, removed.registration(), removed.deleted());
+    }
+    return removed != null;
+  }
+
+  /** Owner only, at construction: who hears of every change to the table. */
+  void tableEvents(TableEvents events) {
+    this.events = events;
   }
 
   /** Read-only: the registrations as they are now, for the meta API and tests. */

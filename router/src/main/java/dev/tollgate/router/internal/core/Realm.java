@@ -16,6 +16,8 @@ public final class Realm {
   private final Dealer dealer;
   private final SessionDirectory directory;
   private final SessionMetaApi sessionMeta;
+  private final EntryMetaApi subscriptionMeta;
+  private final EntryMetaApi registrationMeta;
 
   /** @param meta where the meta API runs (see {@link SessionMetaApi}) */
   Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, java.util.concurrent.Executor meta) {
@@ -24,6 +26,31 @@ public final class Realm {
     this.dealer = dealer;
     this.directory = directory;
     this.sessionMeta = new SessionMetaApi(this, meta);
+    this.subscriptionMeta = new EntryMetaApi(EntryMetaApi.Kind.SUBSCRIPTION, this, broker.table(), meta);
+    this.registrationMeta = new EntryMetaApi(EntryMetaApi.Kind.REGISTRATION, this, dealer.table(), meta);
+    broker.tableEvents(subscriptionMeta);
+    dealer.tableEvents(registrationMeta);
+  }
+
+  /**
+   * Answers a call to one of the router's own meta procedures, on the meta executor; false if {@code call} is not
+   * for one of them.
+   */
+  boolean callMeta(RouterSession caller, dev.tollgate.protocol.Call call) {
+    String procedure = call.procedure();
+    if (!procedure.startsWith("wamp.")) {
+      return false;
+    }
+    if (SessionMetaApi.offers(procedure)) {
+      sessionMeta.call(caller, call);
+    } else if (subscriptionMeta.offers(procedure)) {
+      subscriptionMeta.call(caller, call);
+    } else if (registrationMeta.offers(procedure)) {
+      registrationMeta.call(caller, call);
+    } else {
+      return false;
+    }
+    return true;
   }
 
   public String name() {
@@ -40,10 +67,6 @@ public final class Realm {
 
   Dealer dealer() {
     return dealer;
-  }
-
-  SessionMetaApi sessionMeta() {
-    return sessionMeta;
   }
 
   synchronized void join(RouterSession session) {

@@ -12,7 +12,8 @@ public final class RouterRoles {
           "publisher_identification", true,
           "subscriber_blackwhite_listing", true,
           "pattern_based_subscription", true,
-          "session_meta_api", true)),
+          "session_meta_api", true,
+          "subscription_meta_api", true)),
       "dealer", Map.of("features", Map.of(
           "caller_identification", true,
           "shared_registration", true,
@@ -20,5 +21,6 @@ public final class RouterRoles {
           "progressive_call_results", true,
           "call_canceling", true,
           "call_timeout", true,
-          "session_meta_api", true)));
+          "session_meta_api", true,
+          "registration_meta_api", true)));
 }

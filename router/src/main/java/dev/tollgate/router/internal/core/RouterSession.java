@@ -259,9 +259,7 @@ public final class RouterSession {
     } else if (message instanceof Call c) {
       checkUri(c.procedure(), "procedure", MatchPolicy.EXACT);
       authorize(Action.CALL, c.procedure());
-      if (SessionMetaApi.offers(c.procedure())) {
-        r.sessionMeta().call(this, c);
-      } else {
+      if (!r.callMeta(this, c)) {
         r.dealer().call(this, c);
       }
     } else if (message instanceof Register reg) {
