@@ -347,6 +347,18 @@ h.checkDeepEqual(await B.session.call('wamp.registration.count_callees', [metaRe
   'wamp.registration.count_callees');
 await A.session.unregister(metaReg);
 
+// --- Advanced Profile: event retention ------------------------------------------------
+h.check(features('broker').event_retention === true, 'WELCOME announces event_retention', true, features('broker'));
+const RETAINED = `${prefix}.retained`;
+h.step(`B publishing to ${RETAINED} with retain: true, then A subscribing with get_retained: true`);
+await B.session.publish(RETAINED, ['kept'], {}, { retain: true, acknowledge: true });
+const retainedEvent = deferred();
+const retainedSub = await A.session.subscribe(RETAINED,
+  (args, kwargs, details) => retainedEvent.resolve({ args, retained: details.retained }), { get_retained: true });
+h.checkDeepEqual(await retainedEvent.promise, { args: ['kept'], retained: true },
+  'a late subscriber that asks gets the retained event, marked retained');
+await A.session.unsubscribe(retainedSub);
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 

@@ -53,6 +53,8 @@ public final class RouterConfig {
               "Largest inbound message from a session of role auth.anonymous-ticket-role (Oro's backend publisher: a mass update can pass 1 MiB); Ratchet took up to 16 MiB."),
           new Setting("limits.max-subscriptions-per-session", "1000", "Subscriptions one session may hold."),
           new Setting("limits.max-registrations-per-session", "1000", "Registrations one session may hold."),
+          new Setting("limits.max-retained-topics", "10000",
+              "Topics per realm that keep a retained event (PUBLISH retain); a new topic past it keeps none; 0: none."),
           new Setting("limits.outbound-queue-bytes", "4194304",
               "Bytes queued to one receiver; past it the receiver is disconnected as a slow consumer."),
           new Setting("limits.outbound-queue-messages", "10000",
@@ -239,6 +241,10 @@ public final class RouterConfig {
     return integer("limits.max-subscriptions-per-session");
   }
 
+  public int maxRetainedTopics() {
+    return integer("limits.max-retained-topics");
+  }
+
   public int maxRegistrationsPerSession() {
     return integer("limits.max-registrations-per-session");
   }
@@ -336,7 +342,7 @@ public final class RouterConfig {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
           case "server.socket-send-buffer" -> range(key, integer(key), 0, Integer.MAX_VALUE);
-          case "auth.throttle-queue" -> range(key, integer(key), 0, Integer.MAX_VALUE);
+          case "auth.throttle-queue", "limits.max-retained-topics" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size",
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);

@@ -57,7 +57,8 @@ class SessionLifecycleTest {
       assertEquals(java.util.Set.of("broker", "dealer"), roles.keySet());
       assertEquals(Map.of("features", Map.of(
           "publisher_exclusion", true, "publisher_identification", true, "subscriber_blackwhite_listing", true,
-          "pattern_based_subscription", true, "session_meta_api", true, "subscription_meta_api", true)),
+          "pattern_based_subscription", true, "session_meta_api", true, "subscription_meta_api", true,
+          "event_retention", true)),
           roles.get("broker"));
       assertEquals(Map.of("features", Map.of(
           "caller_identification", true, "shared_registration", true, "pattern_based_registration", true,

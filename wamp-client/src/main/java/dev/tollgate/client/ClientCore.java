@@ -73,8 +73,9 @@ final class ClientCore {
   }
 
   final WampClient.Builder config;
-  final List<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
-  final List<LocalRegistration> registrations = new CopyOnWriteArrayList<>();
+  /** Added by the session as the router's answer is read (see RealSession.subscribe), so no EVENT finds it missing. */
+  final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<LocalRegistration> registrations = new CopyOnWriteArrayList<>();
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "wamp-client-timer");
     t.setDaemon(true);
@@ -179,10 +180,7 @@ final class ClientCore {
 
   CompletableFuture<Subscription> subscribe(String topic, Handlers.EventHandler handler, Options.Subscribe options) {
     LocalSubscription sub = new LocalSubscription(topic, options, handler);
-    return withSession(s -> s.subscribe(sub)).thenApply(x -> {
-      subscriptions.add(sub);
-      return sub;
-    });
+    return withSession(s -> s.subscribe(sub)).thenApply(x -> sub);
   }
 
   CompletableFuture<Values> call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
@@ -191,10 +189,7 @@ final class ClientCore {
 
   CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler, Options.Register options) {
     LocalRegistration reg = new LocalRegistration(procedure, options, handler);
-    return withSession(s -> s.register(reg)).thenApply(x -> {
-      registrations.add(reg);
-      return reg;
-    });
+    return withSession(s -> s.register(reg)).thenApply(x -> reg);
   }
 
   private <T> CompletableFuture<T> withSession(java.util.function.Function<RealSession, CompletableFuture<T>> request) {

@@ -115,14 +115,31 @@ final class RealSession implements WebSocket.Listener {
 
   private CompletableFuture<WampMessage> request(long id, WampMessage message) {
     CompletableFuture<WampMessage> answer = new CompletableFuture<>();
+    start(id, message, answer);
+    return answer;
+  }
+
+  /**
+   * Sends a request; {@code onAnswer} runs on the reading thread as the answer is read, before the next message is:
+   * it is attached before the request leaves, so that what must hold for the next message (a subscription's id, for
+   * an EVENT that follows SUBSCRIBED at once, such as a retained one) holds.
+   */
+  private <T> CompletableFuture<T> request(long id, WampMessage message,
+      java.util.function.Function<WampMessage, T> onAnswer) {
+    CompletableFuture<WampMessage> answer = new CompletableFuture<>();
+    CompletableFuture<T> result = answer.thenApply(onAnswer);
+    start(id, message, answer);
+    return result;
+  }
+
+  private void start(long id, WampMessage message, CompletableFuture<WampMessage> answer) {
     pending.put(id, answer);
     if (ended) {
       pending.remove(id);
       answer.completeExceptionally(new ConnectionLostException("the session ended"));
-      return answer;
+      return;
     }
     send(message);
-    return answer;
   }
 
   CompletableFuture<Void> publish(String topic, List<Object> args, Map<String, Object> kwargs, Options.Publish options) {
@@ -136,8 +153,11 @@ final class RealSession implements WebSocket.Listener {
 
   CompletableFuture<Void> subscribe(ClientCore.LocalSubscription sub) {
     long id = requestIds.next();
-    return request(id, new Subscribe(id, sub.options.toMap(), sub.topic))
-        .thenAccept(answer -> sub.routerId = expect(answer, Subscribed.class, "SUBSCRIBE").subscriptionId());
+    return request(id, new Subscribe(id, sub.options.toMap(), sub.topic), answer -> {
+      sub.routerId = expect(answer, Subscribed.class, "SUBSCRIBE").subscriptionId();
+      core.subscriptions.addIfAbsent(sub);
+      return null;
+    });
   }
 
   CompletableFuture<Void> unsubscribe(ClientCore.LocalSubscription sub) {
@@ -170,8 +190,11 @@ final class RealSession implements WebSocket.Listener {
 
   CompletableFuture<Void> register(ClientCore.LocalRegistration reg) {
     long id = requestIds.next();
-    return request(id, new Register(id, reg.options.toMap(), reg.procedure))
-        .thenAccept(answer -> reg.routerId = expect(answer, Registered.class, "REGISTER").registrationId());
+    return request(id, new Register(id, reg.options.toMap(), reg.procedure), answer -> {
+      reg.routerId = expect(answer, Registered.class, "REGISTER").registrationId();
+      core.registrations.addIfAbsent(reg);
+      return null;
+    });
   }
 
   CompletableFuture<Void> unregister(ClientCore.LocalRegistration reg) {

@@ -144,6 +144,20 @@ class WampClientTest {
   }
 
   @Test
+  void aLateSubscriberThatAsksGetsTheRetainedEvent() throws Exception {
+    try (WampClient sensor = client(Serializer.CBOR); WampClient late = client(Serializer.JSON)) {
+      sensor.publish("com.example.retained", List.of(21), Map.of(),
+          new Options.Publish(true, true, null, null, false, Map.of("retain", true))).join();
+      List<Values> got = new CopyOnWriteArrayList<>();
+      late.subscribe("com.example.retained", got::add, new Options.Subscribe(null, Map.of("get_retained", true)))
+          .join();
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+      assertEquals(List.of(21), got.get(0).args());
+      assertEquals(true, got.get(0).details().get("retained"));
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();

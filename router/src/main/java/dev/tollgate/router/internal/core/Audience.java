@@ -10,7 +10,9 @@ import java.util.Set;
  * lists by session id, authid and authrole. A receiver must pass every white list given and no black list.
  */
 final class Audience {
-  private final RouterSession excludedPublisher;
+  /** The publisher's session id when it excludes itself, else 0 (never a session id). By id, not by object, so that a
+   * retained event's audience holds no session. */
+  private final long excludedPublisher;
   private final Set<Long> exclude;
   private final Set<String> excludeAuthid;
   private final Set<String> excludeAuthrole;
@@ -18,7 +20,7 @@ final class Audience {
   private final Set<String> eligibleAuthid;
   private final Set<String> eligibleAuthrole;
 
-  private Audience(RouterSession excludedPublisher, Map<String, Object> options) {
+  private Audience(long excludedPublisher, Map<String, Object> options) {
     this.excludedPublisher = excludedPublisher;
     this.exclude = ids(options.get("exclude"));
     this.excludeAuthid = strings(options.get("exclude_authid"));
@@ -30,11 +32,11 @@ final class Audience {
 
   static Audience of(RouterSession publisher, Map<String, Object> options) {
     boolean excludeMe = !Boolean.FALSE.equals(options.get("exclude_me"));
-    return new Audience(excludeMe ? publisher : null, options);
+    return new Audience(excludeMe && publisher != null ? publisher.id() : 0, options);
   }
 
   boolean includes(RouterSession receiver) {
-    if (receiver == excludedPublisher) {
+    if (receiver.id() == excludedPublisher) {
       return false;
     }
     if (exclude != null && exclude.contains(receiver.id())) {

@@ -2,11 +2,13 @@ package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.Ids;
 import dev.tollgate.protocol.MatchPolicy;
+import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.WampErrors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pub/sub for one realm.
@@ -20,11 +22,19 @@ final class Broker {
   private final int maxSubscriptionsPerSession;
   private final SubscriptionTable<RouterSession> table;
   private TableEvents events = TableEvents.NONE;
+  /** The retained event of each topic that has one; bounded by {@link #maxRetainedTopics}. */
+  private final ConcurrentHashMap<String, Retained> retained = new ConcurrentHashMap<>();
+  private final int maxRetainedTopics;
 
-  Broker(Ids.Sequence subscriptionIds, Counters counters, int maxSubscriptionsPerSession) {
+  /** A retained event, with what decides who may have it: its audience as it was published. */
+  private record Retained(String topic, long publicationId, Audience audience, Map<String, Object> details,
+      Payload payload) {}
+
+  Broker(Ids.Sequence subscriptionIds, Counters counters, int maxSubscriptionsPerSession, int maxRetainedTopics) {
     this.table = new SubscriptionTable<>(subscriptionIds);
     this.counters = counters;
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+    this.maxRetainedTopics = maxRetainedTopics;
   }
 
   /**
@@ -93,14 +103,71 @@ final class Broker {
     Delivery delivery = new Delivery(publisher, publish, publicationId);
     table.forEachMatch(publish.topic(), delivery);
     counters.eventsDelivered.add(delivery.delivered);
+    if (Boolean.TRUE.equals(publish.options().get("retain"))) {
+      retain(publish, publicationId, delivery);
+    }
     return publicationId;
+  }
+
+  /**
+   * "Brokers that allow event retention on the given topic MUST set the topic Retained Event to this if it were
+   * eligible to be published on the topic" (the publisher was authorized). A topic new past
+   * {@code limits.max-retained-topics} keeps none: "A Broker MAY decline to provide event retention on certain
+   * topics by ignoring the Publish.Options.retain value."
+   */
+  private void retain(Publish publish, long publicationId, Delivery delivery) {
+    Retained event = new Retained(publish.topic(), publicationId, delivery.audience, delivery.disclosed,
+        publish.payload());
+    if (retained.size() < maxRetainedTopics || retained.containsKey(publish.topic())) {
+      retained.put(publish.topic(), event);
+    }
+  }
+
+  /**
+   * SUBSCRIBE {@code get_retained}: "the Broker MUST send the Subscriber the most recent Retained Event that they would
+   * have received if they were subscribing when it was published", and "MUST NOT send the Subscriber a Retained Event
+   * that they would not be eligible to receive". With a pattern, every retained topic it matches, each authorized as
+   * an event is. Sent after SUBSCRIBED, on the subscriber's thread.
+   */
+  void sendRetained(RouterSession subscriber, long subscriptionId, String pattern, MatchPolicy policy) {
+    if (policy == MatchPolicy.EXACT) {
+      Retained event = retained.get(pattern);
+      if (event != null) {
+        sendRetained(subscriber, subscriptionId, event, false);
+      }
+      return;
+    }
+    for (Retained event : retained.values()) {
+      if (policy.matches(pattern, event.topic()) && subscriber.mayReceive(event.topic())) {
+        sendRetained(subscriber, subscriptionId, event, true);
+      }
+    }
+  }
+
+  private void sendRetained(RouterSession subscriber, long subscriptionId, Retained event, boolean pattern) {
+    if (!event.audience().includes(subscriber)) {
+      return;
+    }
+    Map<String, Object> details = new HashMap<>(event.details());
+    // "The Retained Event, as sent to the subscribing client, MUST have Event.Details.retained|bool set to true"
+    details.put("retained", true);
+    if (pattern) {
+      details.put("topic", event.topic());
+    }
+    subscriber.deliver(new Publication(event.topic(), subscriptionId, event.publicationId(), details,
+        event.payload()));
+  }
+
+  /** The number of topics with a retained event. */
+  int retainedTopics() {
+    return retained.size();
   }
 
   /** One publication on its way to each matching subscription: one EVENT, encoded once per format, per subscription. */
   private static final class Delivery implements java.util.function.Consumer<Subscription<RouterSession>> {
     private final Publish publish;
-    private final Audience audience;
-    private final Map<String, Object> disclosed;
+    final Audience audience;
+    final Map<String, Object> disclosed;
     private final long publicationId;
     int delivered;
 

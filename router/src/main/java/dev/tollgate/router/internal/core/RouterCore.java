@@ -51,7 +51,7 @@ public final class RouterCore {
     Ids.Sequence registrationIds = new Ids.Sequence();
     for (String name : config.realms()) {
       realms.put(name, new Realm(name,
-          new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession()),
+          new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession(), config.maxRetainedTopics()),
           new Dealer(registrationIds, config.maxRegistrationsPerSession(), timers),
           new SessionDirectory(sessionIds), meta));
     }

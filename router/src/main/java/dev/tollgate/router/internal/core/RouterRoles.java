@@ -13,7 +13,8 @@ public final class RouterRoles {
           "subscriber_blackwhite_listing", true,
           "pattern_based_subscription", true,
           "session_meta_api", true,
-          "subscription_meta_api", true)),
+          "subscription_meta_api", true,
+          "event_retention", true)),
       "dealer", Map.of("features", Map.of(
           "caller_identification", true,
           "shared_registration", true,

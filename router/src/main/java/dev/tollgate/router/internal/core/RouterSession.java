@@ -252,7 +252,11 @@ public final class RouterSession {
       checkUri(sub.topic(), "topic", match);
       // A pattern is authorized as the URI it is; each event it matches is authorized again (see mayReceive).
       authorize(Action.SUBSCRIBE, sub.topic());
-      peer.send(new Subscribed(sub.requestId(), r.subscribe(this, sub.topic(), match)));
+      long subscription = r.subscribe(this, sub.topic(), match);
+      peer.send(new Subscribed(sub.requestId(), subscription));
+      if (Boolean.TRUE.equals(sub.options().get("get_retained"))) {
+        r.broker().sendRetained(this, subscription, sub.topic(), match);
+      }
     } else if (message instanceof Unsubscribe u) {
       r.unsubscribe(this, u.subscriptionId());
       peer.send(new Unsubscribed(u.requestId()));
