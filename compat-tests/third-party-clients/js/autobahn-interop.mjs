@@ -359,6 +359,20 @@ h.checkDeepEqual(await retainedEvent.promise, { args: ['kept'], retained: true }
   'a late subscriber that asks gets the retained event, marked retained');
 await A.session.unsubscribe(retainedSub);
 
+// --- Advanced Profile: testaments -----------------------------------------------------
+h.check(features('dealer').testament_meta_api === true, 'WELCOME announces testament_meta_api', true,
+  features('dealer'));
+const TESTAMENT = `${prefix}.testament`;
+h.step(`session D leaving a testament on ${TESTAMENT}, then leaving; B watching`);
+const testamentEvent = deferred();
+const testamentSub = await B.session.subscribe(TESTAMENT, (args, kwargs) => testamentEvent.resolve({ args, kwargs }));
+const D = await openSession('D');
+await D.session.call('wamp.session.add_testament', [TESTAMENT, ['gone'], { who: 'D' }]);
+await D.leave();
+h.checkDeepEqual(await testamentEvent.promise, { args: ['gone'], kwargs: { who: 'D' } },
+  'the testament is published when its session ends');
+await B.session.unsubscribe(testamentSub);
+
 // By now any duplicate delivery of the single publication would have arrived.
 h.check(events.length === 1, 'number of EVENTs A received for one publication', 1, events.length);
 

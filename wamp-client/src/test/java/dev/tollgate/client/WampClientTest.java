@@ -158,6 +158,20 @@ class WampClientTest {
   }
 
   @Test
+  void aTestamentIsPublishedWhenItsSessionEnds() throws Exception {
+    try (WampClient watcher = client(Serializer.JSON)) {
+      List<Values> got = new CopyOnWriteArrayList<>();
+      watcher.subscribe("com.example.testament", got::add).join();
+      try (WampClient dying = client(Serializer.MSGPACK)) {
+        dying.call("wamp.session.add_testament", List.of("com.example.testament", List.of("gone")), Map.of(),
+            Options.Call.DEFAULT).join();
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+      assertEquals(List.of("gone"), got.get(0).args());
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();

@@ -64,8 +64,8 @@ class JavaScriptClientsInteropTest {
     assertEquals(serializer, result.path("serializer").asText());
     // autobahn also checks the Advanced Profile features Tollgate announces (pattern-based subscriptions and
     // registrations, progressive call results, call timeout and canceling, the session, subscription and registration
-    // meta API, event retention), so fewer checks would mean a section was skipped
-    assertTrue(result.path("checks").asInt() >= (client.equals("autobahn") ? 61 : 20), "too few checks ran: " + verdict);
+    // meta API, event retention, testaments), so fewer checks would mean a section was skipped
+    assertTrue(result.path("checks").asInt() >= (client.equals("autobahn") ? 63 : 20), "too few checks ran: " + verdict);
     // The script's sessions left, and the router forgot them.
     await().atMost(Duration.ofSeconds(10))
         .until(() -> router.metrics().sessionsClosed() == router.metrics().sessionsOpened());

@@ -23,5 +23,6 @@ public final class RouterRoles {
           "call_canceling", true,
           "call_timeout", true,
           "session_meta_api", true,
-          "registration_meta_api", true)));
+          "registration_meta_api", true,
+          "testament_meta_api", true)));
 }

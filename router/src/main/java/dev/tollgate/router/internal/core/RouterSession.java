@@ -86,6 +86,7 @@ public final class RouterSession {
   /** What the peer announced in its HELLO; set before it joins, read by other sessions' calls. */
   private volatile Features features = Features.NONE;
   private volatile CallBook calls = new CallBook();
+  private volatile Testaments testaments = new Testaments();
 
   RouterSession(RouterCore router, Peer peer, Identity urlIdentity, boolean httpUris) {
     this.router = router;
@@ -140,6 +141,10 @@ public final class RouterSession {
 
   CallBook calls() {
     return calls;
+  }
+
+  Testaments testaments() {
+    return testaments;
   }
 
   /**
@@ -378,6 +383,7 @@ public final class RouterSession {
     this.id = sessionId;
     this.identity = joined;
     this.calls = new CallBook();
+    this.testaments = new Testaments();
     permissions.forget();
     this.realm = r;
     r.join(this);
@@ -406,6 +412,11 @@ public final class RouterSession {
    */
   boolean mayReceive(String topic) {
     return mayDo(Action.SUBSCRIBE, topic);
+  }
+
+  /** Whether this session may publish to {@code topic} (its testaments). Any thread. */
+  boolean mayPublish(String topic) {
+    return mayDo(Action.PUBLISH, topic);
   }
 
   /** Whether this session, registered by a pattern, may serve a call to {@code procedure}: as for an event. */
@@ -453,9 +464,24 @@ public final class RouterSession {
     if (r == null) {
       return;
     }
+    publishTestaments(r);
     realm = null;
     r.leave(this);
     router.counters().sessionsClosed.increment();
+  }
+
+  /**
+   * The session ends: its testaments are published as it would publish them itself, each authorized as its own
+   * PUBLISH would be now (a rule changed since it was added may deny it).
+   */
+  private void publishTestaments(Realm r) {
+    for (Publish testament : testaments.take()) {
+      if (permissions.allows(r.name(), identity, Action.PUBLISH, testament.topic())) {
+        r.broker().publish(this, testament);
+      } else {
+        LOG.debug("testament of session {} on {} not published: not authorized", id, testament.topic());
+      }
+    }
   }
 
   /** The transport is gone, whatever the reason: the tickets it held are released (see Gatekeeper.release). */

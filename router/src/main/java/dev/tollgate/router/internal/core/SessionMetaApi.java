@@ -42,7 +42,8 @@ final class SessionMetaApi implements SessionDirectory.Listener {
   static boolean offers(String procedure) {
     return switch (procedure) {
       case "wamp.session.count", "wamp.session.list", "wamp.session.get", "wamp.session.kill",
-          "wamp.session.kill_by_authid", "wamp.session.kill_by_authrole", "wamp.session.kill_all" -> true;
+          "wamp.session.kill_by_authid", "wamp.session.kill_by_authrole", "wamp.session.kill_all",
+          "wamp.session.add_testament", "wamp.session.flush_testaments" -> true;
       default -> false;
     };
   }
@@ -94,6 +95,14 @@ final class SessionMetaApi implements SessionDirectory.Listener {
       case "wamp.session.kill_by_authrole" -> Payload.of(List.of(
           kill(others(directory.byAuthrole(string(args)), caller), kwargs)));
       case "wamp.session.kill_all" -> Payload.of(List.of(kill(others(List.copyOf(directory.all()), caller), kwargs)));
+      case "wamp.session.add_testament" -> {
+        addTestament(caller, args, kwargs);
+        yield Payload.EMPTY;
+      }
+      case "wamp.session.flush_testaments" -> {
+        caller.testaments().flush(scope(kwargs));
+        yield Payload.EMPTY;
+      }
       default -> throw new RequestErrorException(WampErrors.NO_SUCH_PROCEDURE, "no procedure " + call.procedure());
     };
   }
@@ -153,6 +162,47 @@ final class SessionMetaApi implements SessionDirectory.Listener {
       }
     }
     return killed;
+  }
+
+  /**
+   * {@code wamp.session.add_testament(topic, args, kwargs, publish_options=, scope=)}: checked now as the caller's
+   * own PUBLISH would be (URI and authorization), so that a testament that could never be published is refused at
+   * once; published when the session ends (see RouterSession.publishTestaments).
+   */
+  private void addTestament(RouterSession caller, List<Object> args, Map<String, Object> kwargs) {
+    if (args.isEmpty() || !(args.get(0) instanceof String topic) || !WampUris.isValid(topic, WampUris.Rules.LOOSE,
+        false)) {
+      throw new RequestErrorException(WampErrors.INVALID_URI, "expected a topic URI as the first argument");
+    }
+    List<Object> eventArgs = args.size() > 1 && args.get(1) instanceof List<?> l ? List.copyOf(l) : List.of();
+    Map<String, Object> eventKwargs = args.size() > 2 && args.get(2) instanceof Map<?, ?> m ? copy(m) : Map.of();
+    Map<String, Object> options = kwargs.get("publish_options") instanceof Map<?, ?> o ? copy(o) : Map.of();
+    Identity who = caller.identity();
+    if (!caller.mayPublish(topic)) {
+      throw new RequestErrorException(WampErrors.NOT_AUTHORIZED,
+          "role '" + who.authrole() + "' may not publish '" + topic + "'");
+    }
+    Publish testament = new Publish(0, options, topic, Payload.of(eventArgs, eventKwargs));
+    if (!caller.testaments().add(scope(kwargs), testament)) {
+      throw new RequestErrorException(WampErrors.INVALID_ARGUMENT,
+          "a session may hold at most " + Testaments.MAX_PER_SESSION + " testaments");
+    }
+  }
+
+  /** A testament scope: "Default MUST be destroyed". */
+  private static String scope(Map<String, Object> kwargs) {
+    Object scope = kwargs.getOrDefault("scope", "destroyed");
+    if (!"destroyed".equals(scope) && !"detached".equals(scope)) {
+      throw new RequestErrorException(WampErrors.INVALID_ARGUMENT,
+          "scope: expected 'destroyed' or 'detached' but was " + scope);
+    }
+    return (String) scope;
+  }
+
+  private static Map<String, Object> copy(Map<?, ?> m) {
+    Map<String, Object> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
   }
 
   /** What {@code wamp.session.get} and {@code on_join} tell of a session. */
