@@ -3,31 +3,15 @@ package dev.tollgate.router.internal.core;
 import dev.tollgate.auth.Action;
 import dev.tollgate.protocol.Abort;
 import dev.tollgate.protocol.Authenticate;
-import dev.tollgate.protocol.Call;
-import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.Challenge;
-import dev.tollgate.protocol.ErrorMessage;
-import dev.tollgate.protocol.EventReceived;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
-import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
-import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
-import dev.tollgate.protocol.Published;
-import dev.tollgate.protocol.Register;
-import dev.tollgate.protocol.Registered;
-import dev.tollgate.protocol.Subscribe;
-import dev.tollgate.protocol.Subscribed;
-import dev.tollgate.protocol.Unregister;
-import dev.tollgate.protocol.Unregistered;
-import dev.tollgate.protocol.Unsubscribe;
-import dev.tollgate.protocol.Unsubscribed;
 import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.WampUris;
 import dev.tollgate.protocol.Welcome;
-import dev.tollgate.protocol.Yield;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +61,7 @@ public final class RouterSession {
   private Identity ticketHolder;
   private boolean urlTicketReleased;
   private final Permissions permissions;
+  private final SessionRequests requests = new SessionRequests(this);
 
   /** Subscriptions and registrations this session holds, by id; changed on the realm's owner. */
   private final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
@@ -121,6 +106,15 @@ public final class RouterSession {
 
   Peer peer() {
     return peer;
+  }
+
+  /** Whether the peer names topics by HTTP URIs (WAMP v1), taken as they are. */
+  boolean httpUris() {
+    return httpUris;
+  }
+
+  WampUris.Rules uriRules() {
+    return router.config().uriRules();
   }
 
   Set<Long> subscriptions() {
@@ -235,64 +229,8 @@ public final class RouterSession {
     if (s == State.CLOSING) {
       return null; // after our GOODBYE, the spec says to ignore everything but the peer's GOODBYE
     }
-    try {
-      handleEstablished(message);
-    } catch (RequestErrorException e) {
-      replyError(message, e);
-    }
+    requests.handle(message);
     return null;
-  }
-
-  private void handleEstablished(WampMessage message) {
-    Realm r = realm;
-    if (message instanceof Publish p) {
-      checkUri(p.topic(), "topic", MatchPolicy.EXACT);
-      authorize(Action.PUBLISH, p.topic());
-      long publication = r.broker().publish(this, p);
-      if (Boolean.TRUE.equals(p.options().get("acknowledge"))) {
-        peer.send(new Published(p.requestId(), publication));
-      }
-    } else if (message instanceof Subscribe sub) {
-      MatchPolicy match = MatchPolicy.ofOption(sub.options().get("match"));
-      checkUri(sub.topic(), "topic", match);
-      // A pattern is authorized as the URI it is; each event it matches is authorized again (see mayReceive).
-      authorize(Action.SUBSCRIBE, sub.topic());
-      long subscription = r.subscribe(this, sub.topic(), match);
-      peer.send(new Subscribed(sub.requestId(), subscription));
-      if (Boolean.TRUE.equals(sub.options().get("get_retained"))) {
-        r.broker().sendRetained(this, subscription, sub.topic(), match);
-      }
-    } else if (message instanceof Unsubscribe u) {
-      r.unsubscribe(this, u.subscriptionId());
-      peer.send(new Unsubscribed(u.requestId()));
-    } else if (message instanceof Call c) {
-      checkUri(c.procedure(), "procedure", MatchPolicy.EXACT);
-      authorize(Action.CALL, c.procedure());
-      if (!r.callMeta(this, c)) {
-        r.dealer().call(this, c);
-      }
-    } else if (message instanceof Register reg) {
-      MatchPolicy match = MatchPolicy.ofOption(reg.options().get("match"));
-      checkUri(reg.procedure(), "procedure", match);
-      // A pattern is authorized as the URI it is; each call it catches is authorized again (see mayServe).
-      authorize(Action.REGISTER, reg.procedure());
-      InvocationPolicy invoke = InvocationPolicy.of(reg.options().get("invoke"));
-      boolean forwardTimeout = Boolean.TRUE.equals(reg.options().get("forward_timeout"));
-      peer.send(new Registered(reg.requestId(), r.register(this, reg.procedure(), match, invoke, forwardTimeout)));
-    } else if (message instanceof Unregister u) {
-      r.unregister(this, u.registrationId());
-      peer.send(new Unregistered(u.requestId()));
-    } else if (message instanceof Yield y) {
-      r.dealer().yield(this, y);
-    } else if (message instanceof ErrorMessage e && e.requestType() == MessageCodes.INVOCATION) {
-      r.dealer().invocationFailed(this, e);
-    } else if (message instanceof Cancel c) {
-      r.dealer().cancel(this, c);
-    } else if (message instanceof EventReceived) {
-      // Acknowledged delivery is not offered; an acknowledgment needs no answer.
-    } else {
-      protocolViolation(MessageCodes.name(message.code()) + " is not a message a client sends to a router");
-    }
   }
 
   /** HELLO: an identity from the URL's ticket, a CHALLENGE for the ticket method, or anonymous if allowed. */
@@ -401,7 +339,7 @@ public final class RouterSession {
     peer.send(new Welcome(sessionId, details));
   }
 
-  private void authorize(Action action, String uri) {
+  void authorize(Action action, String uri) {
     permissions.check(realm.name(), identity, action, uri);
   }
 
@@ -551,39 +489,4 @@ public final class RouterSession {
     }
   }
 
-  /** A URI, or a pattern: prefix and wildcard patterns may have empty components ({@code com.myapp..update}). */
-  private void checkUri(String uri, String what, MatchPolicy match) {
-    boolean valid = httpUris ? !uri.isEmpty()
-        : WampUris.isValid(uri, router.config().uriRules(), match != MatchPolicy.EXACT);
-    if (!valid) {
-      throw new RequestErrorException(WampErrors.INVALID_URI, "invalid " + what + " URI '" + uri + "'");
-    }
-  }
-
-  private void replyError(WampMessage request, RequestErrorException e) {
-    long requestId = requestIdOf(request);
-    if (requestId < 0) {
-      LOG.debug("no ERROR possible for {}: {}", MessageCodes.name(request.code()), e.getMessage());
-      return;
-    }
-    peer.send(new ErrorMessage(request.code(), requestId, Map.of(), e.errorUri(), Payload.of(e.args())));
-  }
-
-  private static long requestIdOf(WampMessage m) {
-    if (m instanceof Publish p) {
-      // The spec answers a failed publication only when it asked for acknowledgment.
-      return Boolean.TRUE.equals(p.options().get("acknowledge")) ? p.requestId() : -1;
-    } else if (m instanceof Subscribe s) {
-      return s.requestId();
-    } else if (m instanceof Unsubscribe u) {
-      return u.requestId();
-    } else if (m instanceof Call c) {
-      return c.requestId();
-    } else if (m instanceof Register r) {
-      return r.requestId();
-    } else if (m instanceof Unregister u) {
-      return u.requestId();
-    }
-    return -1;
-  }
 }
