@@ -119,6 +119,34 @@ class RpcTest {
     }
   }
 
+  /** Over real sockets: a callee that announces call canceling is interrupted by a CANCEL and by a timeout. */
+  @Test
+  void aCalleeThatCanCancelIsInterruptedByCancelAndByTimeout() {
+    try (TestClient callee = TestClient.connect(router, Serializer.MSGPACK);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      callee.send(new dev.tollgate.protocol.Hello("realm1", Map.of("roles", Map.of("callee",
+          Map.of("features", Map.of("call_canceling", true))))));
+      callee.expect(dev.tollgate.protocol.Welcome.class);
+      caller.join("realm1");
+      register(callee, 1, "com.example.interruptible");
+
+      caller.send(new Call(1, Map.of(), "com.example.interruptible", Payload.EMPTY));
+      Invocation first = callee.expect(Invocation.class);
+      caller.send(new Cancel(1, Map.of("mode", "killnowait")));
+      assertError(caller.expect(ErrorMessage.class), MessageCodes.CALL, 1, WampErrors.CANCELED);
+      dev.tollgate.protocol.Interrupt interrupt = callee.expect(dev.tollgate.protocol.Interrupt.class);
+      assertEquals(first.requestId(), interrupt.requestId());
+      assertEquals("killnowait", interrupt.options().get("mode"));
+
+      caller.send(new Call(2, Map.of("timeout", 100), "com.example.interruptible", Payload.EMPTY));
+      Invocation second = callee.expect(Invocation.class);
+      assertError(caller.expect(ErrorMessage.class), MessageCodes.CALL, 2, WampErrors.TIMEOUT);
+      assertEquals(second.requestId(), callee.expect(dev.tollgate.protocol.Interrupt.class).requestId());
+      callee.send(new Yield(second.requestId(), Map.of(), Payload.EMPTY));
+      caller.expectNothing(200);
+    }
+  }
+
   @Test
   void aCalleesErrorReachesTheCallerWithItsUriArgsAndKwargs() {
     try (TestClient callee = TestClient.connect(router, Serializer.JSON);
