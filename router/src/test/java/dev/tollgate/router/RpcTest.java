@@ -147,6 +147,38 @@ class RpcTest {
     }
   }
 
+  /** Over real sockets: a call sent in three pieces reaches one callee as three INVOCATIONs under one id. */
+  @Test
+  void aProgressiveCallInvocationStreamsItsPiecesToOneCallee() {
+    try (TestClient callee = TestClient.connect(router, Serializer.CBOR);
+        TestClient caller = TestClient.connect(router, Serializer.JSON)) {
+      callee.send(new dev.tollgate.protocol.Hello("realm1", Map.of("roles", Map.of("callee", Map.of("features",
+          Map.of("call_canceling", true, "progressive_call_invocations", true))))));
+      callee.expect(dev.tollgate.protocol.Welcome.class);
+      caller.send(new dev.tollgate.protocol.Hello("realm1", Map.of("roles", Map.of("caller", Map.of("features",
+          Map.of("progressive_call_invocations", true))))));
+      caller.expect(dev.tollgate.protocol.Welcome.class);
+      register(callee, 1, "com.example.sum");
+
+      caller.send(new Call(9, Map.of("progress", true), "com.example.sum", Payload.of(List.of(1))));
+      caller.send(new Call(9, Map.of("progress", true), "com.example.sum", Payload.of(List.of(2))));
+      caller.send(new Call(9, Map.of(), "com.example.sum", Payload.of(List.of(3))));
+      long sum = 0;
+      long invocationId = -1;
+      for (boolean last : new boolean[] {false, false, true}) {
+        Invocation piece = callee.expect(Invocation.class);
+        assertEquals(!last, piece.details().containsKey("progress"));
+        invocationId = invocationId < 0 ? piece.requestId() : invocationId;
+        assertEquals(invocationId, piece.requestId());
+        sum += ((Number) piece.payload().args().get(0)).longValue();
+      }
+      callee.send(new Yield(invocationId, Map.of(), Payload.of(List.of(sum))));
+      Result result = caller.expect(Result.class);
+      assertEquals(9, result.requestId());
+      assertEquals(6L, ((Number) result.payload().args().get(0)).longValue());
+    }
+  }
+
   @Test
   void aCalleesErrorReachesTheCallerWithItsUriArgsAndKwargs() {
     try (TestClient callee = TestClient.connect(router, Serializer.JSON);

@@ -62,8 +62,8 @@ class SessionLifecycleTest {
           roles.get("broker"));
       assertEquals(Map.of("features", Map.of(
           "caller_identification", true, "shared_registration", true, "pattern_based_registration", true,
-          "progressive_call_results", true, "call_canceling", true, "call_timeout", true, "session_meta_api", true,
-          "registration_meta_api", true, "testament_meta_api", true)),
+          "progressive_call_results", true, "progressive_call_invocations", true, "call_canceling", true,
+          "call_timeout", true, "session_meta_api", true, "registration_meta_api", true, "testament_meta_api", true)),
           roles.get("dealer"));
       c.send(new Goodbye(Map.of(), WampErrors.CLOSE_NORMAL));
       c.expect(Goodbye.class);

@@ -19,6 +19,8 @@ final class CallBook {
   private final Map<Long, PendingCall> toAnswer = new HashMap<>();
   private final Ids.Sequence invocationIds = new Ids.Sequence();
   private boolean closed;
+  /** The highest request id of a call this session made: below it, an id not in flight is a call that ended. */
+  private long watermark;
   /** Whether any call is in flight, read without the lock by the liveness check. */
   private volatile boolean busy;
 
@@ -27,6 +29,7 @@ final class CallBook {
     if (closed || made.putIfAbsent(call.callRequestId, call) != null) {
       return false;
     }
+    watermark = Math.max(watermark, call.callRequestId);
     busy = true;
     return true;
   }
@@ -43,6 +46,14 @@ final class CallBook {
     }
     toAnswer.put(call.invocationId, call);
     return true;
+  }
+
+  /**
+   * Whether {@code requestId} was a call of this session that has ended: at or below the highest id it used, and no
+   * longer in flight. Callers use sequential request ids (the spec's session scope), which is what makes this hold.
+   */
+  synchronized boolean answered(long requestId) {
+    return requestId <= watermark && !made.containsKey(requestId);
   }
 
   synchronized PendingCall call(long requestId) {

@@ -104,6 +104,17 @@ final class Dealer {
 
   /** Any thread (the caller's): routes a CALL to a callee. */
   void call(RouterSession caller, Call call) {
+    boolean progress = Boolean.TRUE.equals(call.options().get("progress"));
+    if (progress && !caller.features().callerStreams()) {
+      // "The following cases, where a Caller sends a CALL message with progress := true, MUST be treated as protocol
+      // errors with the underlying WAMP sessions being aborted: The Caller did not announce the progressive call
+      // invocations feature during the HELLO handshake."
+      caller.protocolViolation("CALL with progress: true from a caller that did not announce progressive_call_invocations");
+      return;
+    }
+    if (caller.features().callerStreams() && continueStreaming(caller, call, progress)) {
+      return;
+    }
     Registration<RouterSession> r = table.match(call.procedure());
     if (r == null) {
       throw new RequestErrorException(
@@ -117,9 +128,18 @@ final class Dealer {
     }
     Map<String, Object> options = call.options();
     Features can = callee.features();
-    boolean progress = Boolean.TRUE.equals(options.get("receive_progress")) && can.calleeProgress();
-    PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.calls().nextInvocationId(), progress,
-        can.calleeCancels());
+    if (progress && !can.calleeStreams()) {
+      // "in cases where the Caller sends a CALL message with progress := true but the Callee does not support
+      // progressive call invocations or call cancelling, the call MUST be treated as an application error with the
+      // Dealer responding to the Caller with the wamp.error.feature_not_supported error message."
+      throw new RequestErrorException(WampErrors.FEATURE_NOT_SUPPORTED,
+          "the callee of '" + call.procedure() + "' does not take progressive call invocations");
+    }
+    boolean receiveProgress = Boolean.TRUE.equals(options.get("receive_progress")) && can.calleeProgress();
+    PendingCall pending = new PendingCall(caller, call.requestId(), callee, callee.calls().nextInvocationId(),
+        receiveProgress, can.calleeCancels());
+    pending.streaming = progress;
+    pending.registrationId = r.id();
     if (!caller.calls().addCall(pending)) {
       caller.protocolViolation("CALL request id " + call.requestId() + " is already in flight");
       return;
@@ -131,7 +151,7 @@ final class Dealer {
           WampErrors.NO_SUCH_PROCEDURE, "no callee registered procedure '" + call.procedure() + "'");
     }
     // A plain call (no options, an exact registration) has empty details: nothing to allocate on the hot path.
-    boolean plain = options.isEmpty() && r.policy() == MatchPolicy.EXACT;
+    boolean plain = options.isEmpty() && r.policy() == MatchPolicy.EXACT;  // so not progress either
     Map<String, Object> details = plain ? Map.of() : new HashMap<>(4);
     if (Boolean.TRUE.equals(options.get("disclose_me"))) {
       details.put("caller", caller.id());
@@ -143,10 +163,15 @@ final class Dealer {
       // CALL.Procedure as provided by the Caller in INVOCATION.Details.procedure to the Callee."
       details.put("procedure", call.procedure());
     }
-    if (progress) {
+    if (receiveProgress) {
       // "If the Callee supports Progressive Call Results, the Dealer will forward the Caller's willingness to receive
       // progressive results by setting INVOCATION.Details.receive_progress|bool := true"
       details.put("receive_progress", true);
+    }
+    if (progress) {
+      // "the Dealer shall forward the Caller's willingness to send progressive call invocations by setting
+      // INVOCATION.Details.progress|bool := true"
+      details.put("progress", true);
     }
     long timeout = options.get("timeout") instanceof Number n ? n.longValue() : 0;
     if (timeout > 0) {
@@ -162,6 +187,32 @@ final class Dealer {
     }
     callee.deliver(new Invocation(pending.invocationId, r.id(), details.isEmpty() ? Map.of() : details,
         call.payload()));
+  }
+
+  /**
+   * A CALL under the request id of a call in flight, from a caller that announced progressive call invocations: a
+   * further piece of a call it is still streaming goes to the same callee under the same invocation id ("the Dealer
+   * MUST make a first INVOCATION based on invocation_policy and then route all subsequent progressive calls to the same
+   * Callee"), and the piece without {@code progress} is the last. A piece for a call already answered is dropped:
+   * "it MUST ignore and discard that CALL message without any further correlated response". Returns false for a new
+   * call.
+   */
+  private boolean continueStreaming(RouterSession caller, Call call, boolean progress) {
+    PendingCall pending = caller.calls().call(call.requestId());
+    if (pending == null) {
+      if (caller.calls().answered(call.requestId())) {
+        return true; // a continuation of a call that has ended meanwhile
+      }
+      return false;
+    }
+    if (!pending.streaming) {
+      return false; // the same request id in flight without streaming: the protocol violation call() reports
+    }
+    pending.streaming = progress;
+    Map<String, Object> details = progress ? Map.of("progress", true) : Map.of();
+    pending.whileOpen(() -> pending.callee.deliver(new Invocation(pending.invocationId,
+        pending.registrationId, details, call.payload())));
+    return true;
   }
 
   /**

@@ -13,17 +13,24 @@ import java.util.Map;
  *     stream whose caller left. Tollgate honours it anyway: npm autobahn announces progressive results and not call
  *     canceling, so the spec's rule would deny progress between two autobahn clients, which Crossbar gives them. A
  *     callee that cannot be interrupted keeps streaming after its caller left; its YIELDs are then dropped.
+ * @param callerStreams the caller announced {@code progressive_call_invocations}: it may send CALL {@code progress}
+ * @param calleeStreams the callee announced {@code progressive_call_invocations} and {@code call_canceling} ("In
+ *     addition, Callees MUST announce support of the Call Cancelling feature")
  */
-record Features(boolean calleeCancels, boolean calleeProgress) {
-  static final Features NONE = new Features(false, false);
+record Features(boolean calleeCancels, boolean calleeProgress, boolean callerStreams, boolean calleeStreams) {
+  static final Features NONE = new Features(false, false, false, false);
 
   /** From HELLO.Details.roles. */
   static Features of(Object roles) {
-    if (!(roles instanceof Map<?, ?> r) || !(r.get("callee") instanceof Map<?, ?> callee)
-        || !(callee.get("features") instanceof Map<?, ?> features)) {
-      return NONE;
-    }
-    boolean cancels = Boolean.TRUE.equals(features.get("call_canceling"));
-    return new Features(cancels, Boolean.TRUE.equals(features.get("progressive_call_results")));
+    Map<?, ?> callee = features(roles, "callee");
+    boolean cancels = Boolean.TRUE.equals(callee.get("call_canceling"));
+    return new Features(cancels, Boolean.TRUE.equals(callee.get("progressive_call_results")),
+        Boolean.TRUE.equals(features(roles, "caller").get("progressive_call_invocations")),
+        cancels && Boolean.TRUE.equals(callee.get("progressive_call_invocations")));
+  }
+
+  private static Map<?, ?> features(Object roles, String role) {
+    return roles instanceof Map<?, ?> r && r.get(role) instanceof Map<?, ?> details
+        && details.get("features") instanceof Map<?, ?> features ? features : Map.of();
   }
 }

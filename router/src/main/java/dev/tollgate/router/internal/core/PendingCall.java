@@ -18,6 +18,10 @@ final class PendingCall {
   final boolean progress;
   /** The callee announced call canceling, so it may be sent INTERRUPT. */
   final boolean interruptible;
+  /** The registration the call reached; its later pieces go there too. */
+  volatile long registrationId;
+  /** The caller still sends this call's payload in pieces (progressive call invocations): more CALLs will follow. */
+  volatile boolean streaming;
   /** The CALL's timeout in milliseconds when the router enforces it, else 0; set before the invocation is sent. */
   volatile long timeoutMillis;
   private boolean settled;

@@ -20,6 +20,7 @@ public final class RouterRoles {
           "shared_registration", true,
           "pattern_based_registration", true,
           "progressive_call_results", true,
+          "progressive_call_invocations", true,
           "call_canceling", true,
           "call_timeout", true,
           "session_meta_api", true,

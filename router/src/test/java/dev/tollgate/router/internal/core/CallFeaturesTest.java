@@ -214,4 +214,57 @@ class CallFeaturesTest {
     caller.peer().assertNothingMore();
     assertTrue(caller.session().expectsDeliveries(), "the call is still the callee's to answer");
   }
+
+  private static final Map<String, Object> STREAMING_CALLER = Map.of("caller",
+      Map.of("features", Map.of("progressive_call_invocations", true)));
+  private static final Map<String, Object> STREAMING_CALLEE = Map.of("call_canceling", true,
+      "progressive_call_invocations", true);
+
+  @Test
+  void aStreamedCallReachesOneCalleeUnderOneInvocationIdPieceByPiece() throws Exception {
+    CoreHarness.Client first = router.join("realm1", STREAMING_CALLEE);
+    first.session().onMessage(new Register(1, Map.of("invoke", "roundrobin"), "com.example.upload"));
+    first.peer().next(Registered.class);
+    CoreHarness.Client second = router.join("realm1", STREAMING_CALLEE);
+    second.session().onMessage(new Register(1, Map.of("invoke", "roundrobin"), "com.example.upload"));
+    second.peer().next(Registered.class);
+    CoreHarness.Client caller = router.joinWithRoles("realm1", STREAMING_CALLER);
+
+    caller.session().onMessage(new Call(5, Map.of("progress", true), "com.example.upload", Payload.of(List.of(1))));
+    Invocation piece1 = first.peer().next(Invocation.class);
+    assertEquals(true, piece1.details().get("progress"));
+    caller.session().onMessage(new Call(5, Map.of("progress", true), "com.example.upload", Payload.of(List.of(2))));
+    caller.session().onMessage(new Call(5, Map.of(), "com.example.upload", Payload.of(List.of(3))));
+    Invocation piece2 = first.peer().next(Invocation.class);
+    Invocation last = first.peer().next(Invocation.class);
+    assertEquals(List.of(piece1.requestId(), piece1.requestId()), List.of(piece2.requestId(), last.requestId()),
+        "every piece under the first invocation's id");
+    assertEquals(List.of(true, false), List.of(piece2.details().containsKey("progress"),
+        last.details().containsKey("progress")));
+    assertEquals(List.of(3), last.payload().args());
+    second.peer().assertNothingMore(); // round robin chose the first callee once, for the whole stream
+
+    first.session().onMessage(new Yield(piece1.requestId(), Map.of(), Payload.of(List.of(6))));
+    assertEquals(List.of(6), caller.peer().next(Result.class).payload().args());
+    // a late piece of the call that has ended is dropped without an answer
+    caller.session().onMessage(new Call(5, Map.of("progress", true), "com.example.upload", Payload.EMPTY));
+    caller.peer().assertNothingMore();
+    first.peer().assertNothingMore();
+  }
+
+  @Test
+  void aStreamedCallToACalleeThatCannotTakeItIsAnApplicationError() throws Exception {
+    callee(CANCELS, Map.of());
+    CoreHarness.Client caller = router.joinWithRoles("realm1", STREAMING_CALLER);
+    caller.session().onMessage(new Call(5, Map.of("progress", true), "com.example.work", Payload.EMPTY));
+    assertEquals(WampErrors.FEATURE_NOT_SUPPORTED, caller.peer().next(ErrorMessage.class).error());
+  }
+
+  @Test
+  void aStreamedCallFromACallerThatDidNotAnnounceItIsAProtocolViolation() throws Exception {
+    callee(STREAMING_CALLEE, Map.of());
+    CoreHarness.Client caller = router.join("realm1");
+    caller.session().onMessage(new Call(5, Map.of("progress", true), "com.example.work", Payload.EMPTY));
+    assertEquals(WampErrors.PROTOCOL_VIOLATION, caller.peer().next(dev.tollgate.protocol.Abort.class).reason());
+  }
 }

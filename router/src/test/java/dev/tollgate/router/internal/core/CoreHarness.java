@@ -67,6 +67,14 @@ final class CoreHarness implements Gatekeeper {
     return c.peer().next(Welcome.class);
   }
 
+  /** A peer that joined {@code realm} with HELLO.Details.roles {@code roles}. */
+  Client joinWithRoles(String realm, Map<String, Object> roles) throws InterruptedException {
+    Client c = connect();
+    c.session().onMessage(new Hello(realm, Map.of("roles", roles)));
+    c.peer().next(Welcome.class);
+    return c;
+  }
+
   /** A peer that joined {@code realm} announcing those callee features. */
   Client join(String realm, Map<String, Object> calleeFeatures) throws InterruptedException {
     Client c = connect();
