@@ -52,10 +52,15 @@ final class RealSession implements WebSocket.Listener {
       "publisher", Map.of("features", Map.of("publisher_exclusion", true)),
       "subscriber", Map.of("features", Map.of("pattern_based_subscription", true)),
       "caller", Map.of("features", Map.of("call_canceling", true, "caller_identification", true)),
-      "callee", Map.of("features", Map.of("pattern_based_registration", true, "shared_registration", true)));
+      "callee", Map.of("features", Map.of("pattern_based_registration", true, "shared_registration", true,
+          "call_canceling", true)));
 
   private final ClientCore core;
   private final Ids.Sequence requestIds = new Ids.Sequence();
+  /** Invocations whose handler is running asynchronously, by invocation id: what an INTERRUPT cancels. */
+  private final Map<Long, CompletableFuture<?>> inProgress = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Invocations interrupted before their handler started. */
+  private final java.util.Set<Long> interrupted = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Requests awaiting their answer, by request id; answered on the I/O thread. */
   private final Map<Long, CompletableFuture<WampMessage>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
@@ -292,6 +297,8 @@ final class RealSession implements WebSocket.Listener {
       deliver(e);
     } else if (m instanceof Invocation i) {
       invoke(i);
+    } else if (m instanceof dev.tollgate.protocol.Interrupt interrupt) {
+      interrupt(interrupt.requestId());
     } else {
       long id = requestIdOf(m);
       CompletableFuture<WampMessage> answer = id < 0 ? null : pending.remove(id);
@@ -353,12 +360,22 @@ final class RealSession implements WebSocket.Listener {
       CompletableFuture<Object> result;
       try {
         Object value = handler.onInvocation(call);
-        result = value instanceof CompletionStage<?> stage ? stage.toCompletableFuture().thenApply(v -> (Object) v)
-            : CompletableFuture.completedFuture(value);
+        if (value instanceof CompletionStage<?> stage) {
+          CompletableFuture<?> running = stage.toCompletableFuture();
+          // An INTERRUPT cancels the handler's own future, so that the handler can stop (see interrupt()).
+          inProgress.put(i.requestId(), running);
+          if (interrupted.remove(i.requestId())) {
+            running.cancel(true);
+          }
+          result = running.thenApply(v -> (Object) v);
+        } else {
+          result = CompletableFuture.completedFuture(value);
+        }
       } catch (Exception e) {
         result = CompletableFuture.failedFuture(e);
       }
       result.whenComplete((value, failure) -> {
+        inProgress.remove(i.requestId());
         WampMessage reply = answer(i.requestId(), value, failure);
         try {
           core.config.serializer.codec().encode(reply);
@@ -373,10 +390,28 @@ final class RealSession implements WebSocket.Listener {
     });
   }
 
+  /**
+   * INTERRUPT: the router canceled the call (its caller canceled it, left, or timed out). A handler still running
+   * asynchronously has its future canceled; the call is answered {@code wamp.error.canceled} (the router drops the
+   * answer unless the mode was {@code kill}). One that has not started yet is canceled as it starts.
+   */
+  private void interrupt(long invocation) {
+    CompletableFuture<?> running = inProgress.remove(invocation);
+    if (running != null) {
+      running.cancel(true);
+    } else {
+      interrupted.add(invocation);
+    }
+  }
+
   private static WampMessage answer(long invocation, Object value, Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
+      if (cause instanceof java.util.concurrent.CancellationException) {
+        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.canceled",
+            Payload.of(List.of("interrupted")));
+      }
       if (cause instanceof ApplicationException a) {
         return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), a.uri(), Payload.of(a.args(), a.kwargs()));
       }

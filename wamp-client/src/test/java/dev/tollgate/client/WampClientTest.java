@@ -172,6 +172,19 @@ class WampClientTest {
   }
 
   @Test
+  void aCallThatTimesOutInterruptsItsHandler() throws Exception {
+    try (WampClient callee = client(Serializer.MSGPACK); WampClient caller = client(Serializer.JSON)) {
+      CompletableFuture<Object> work = new CompletableFuture<>();
+      callee.register("com.example.interruptible", call -> work).join();
+      ApplicationException timeout = assertInstanceOf(ApplicationException.class, failureOf(caller.call(
+          "com.example.interruptible", List.of(), Map.of(), Options.Call.DEFAULT.withTimeout(Duration.ofMillis(200)))));
+      assertEquals("wamp.error.timeout", timeout.uri());
+      // the caller's CANCEL (killnowait) made the router interrupt the callee, which canceled the handler's future
+      await().atMost(Duration.ofSeconds(5)).until(work::isCancelled);
+    }
+  }
+
+  @Test
   void aSubscriptionEndsWhenUnsubscribed() throws Exception {
     try (WampClient sub = client(Serializer.JSON); WampClient pub = client(Serializer.JSON)) {
       List<Values> got = new CopyOnWriteArrayList<>();
