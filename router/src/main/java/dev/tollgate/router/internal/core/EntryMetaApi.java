@@ -1,12 +1,9 @@
 package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.Call;
-import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.MatchPolicy;
-import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
-import dev.tollgate.protocol.Result;
 import dev.tollgate.protocol.WampErrors;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,19 +124,8 @@ final class EntryMetaApi implements TableEvents {
     realm.broker().publish(null, new Publish(0, Map.of(), kind.prefix + event, Payload.of(args)));
   }
 
-  /** Answers {@code call} on the meta executor. */
-  void call(RouterSession caller, Call call) {
-    executor.execute(() -> {
-      try {
-        caller.deliver(new Result(call.requestId(), Map.of(), answer(call)));
-      } catch (RequestErrorException e) {
-        caller.deliver(new ErrorMessage(MessageCodes.CALL, call.requestId(), Map.of(), e.errorUri(),
-            Payload.of(e.args())));
-      }
-    });
-  }
-
-  private Payload answer(Call call) {
+  /** The answer to {@code call}, on the meta executor; throws for an ERROR. */
+  Payload answer(RouterSession caller, Call call) {
     List<Object> args = call.payload().argsOrEmpty();
     String name = call.procedure().substring(kind.prefix.length());
     switch (name) {

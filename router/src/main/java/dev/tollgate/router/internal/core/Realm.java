@@ -1,6 +1,14 @@
 package dev.tollgate.router.internal.core;
 
+import dev.tollgate.protocol.Call;
+import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.MatchPolicy;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.Result;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 
 /**
  * One realm: its session directory, its broker and its dealer. Sessions of different realms never see each other.
@@ -18,13 +26,15 @@ public final class Realm {
   private final SessionMetaApi sessionMeta;
   private final EntryMetaApi subscriptionMeta;
   private final EntryMetaApi registrationMeta;
+  private final Executor meta;
 
   /** @param meta where the meta API runs (see {@link SessionMetaApi}) */
-  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, java.util.concurrent.Executor meta) {
+  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, Executor meta) {
     this.name = name;
     this.broker = broker;
     this.dealer = dealer;
     this.directory = directory;
+    this.meta = meta;
     this.sessionMeta = new SessionMetaApi(this, meta);
     this.subscriptionMeta = new EntryMetaApi(EntryMetaApi.Kind.SUBSCRIPTION, this, broker.table(), meta);
     this.registrationMeta = new EntryMetaApi(EntryMetaApi.Kind.REGISTRATION, this, dealer.table(), meta);
@@ -33,23 +43,32 @@ public final class Realm {
   }
 
   /**
-   * Answers a call to one of the router's own meta procedures, on the meta executor; false if {@code call} is not
-   * for one of them.
+   * Answers a call to one of the router's own meta procedures, on the meta executor (never on the caller's thread:
+   * a kill takes another session's lock); false if {@code call} is not for one of them.
    */
-  boolean callMeta(RouterSession caller, dev.tollgate.protocol.Call call) {
+  boolean callMeta(RouterSession caller, Call call) {
     String procedure = call.procedure();
     if (!procedure.startsWith("wamp.")) {
       return false;
     }
+    BiFunction<RouterSession, Call, Payload> api;
     if (SessionMetaApi.offers(procedure)) {
-      sessionMeta.call(caller, call);
+      api = sessionMeta::answer;
     } else if (subscriptionMeta.offers(procedure)) {
-      subscriptionMeta.call(caller, call);
+      api = subscriptionMeta::answer;
     } else if (registrationMeta.offers(procedure)) {
-      registrationMeta.call(caller, call);
+      api = registrationMeta::answer;
     } else {
       return false;
     }
+    meta.execute(() -> {
+      try {
+        caller.deliver(new Result(call.requestId(), Map.of(), api.apply(caller, call)));
+      } catch (RequestErrorException e) {
+        caller.deliver(new ErrorMessage(MessageCodes.CALL, call.requestId(), Map.of(), e.errorUri(),
+            Payload.of(e.args())));
+      }
+    });
     return true;
   }
 

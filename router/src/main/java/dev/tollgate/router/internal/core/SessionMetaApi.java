@@ -1,11 +1,8 @@
 package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.Call;
-import dev.tollgate.protocol.ErrorMessage;
-import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Publish;
-import dev.tollgate.protocol.Result;
 import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.WampUris;
 import java.util.ArrayList;
@@ -64,19 +61,8 @@ final class SessionMetaApi implements SessionDirectory.Listener {
     realm.broker().publish(null, new Publish(0, Map.of(), topic, Payload.of(args)));
   }
 
-  /** Answers {@code call} on the meta executor. */
-  void call(RouterSession caller, Call call) {
-    executor.execute(() -> {
-      try {
-        caller.deliver(new Result(call.requestId(), Map.of(), answer(caller, call)));
-      } catch (RequestErrorException e) {
-        caller.deliver(new ErrorMessage(MessageCodes.CALL, call.requestId(), Map.of(), e.errorUri(),
-            Payload.of(e.args())));
-      }
-    });
-  }
-
-  private Payload answer(RouterSession caller, Call call) {
+  /** The answer to {@code call}, on the meta executor; throws for an ERROR. */
+  Payload answer(RouterSession caller, Call call) {
     List<Object> args = call.payload().argsOrEmpty();
     Map<String, Object> kwargs = call.payload().kwargsOrEmpty();
     SessionDirectory directory = realm.directory();
