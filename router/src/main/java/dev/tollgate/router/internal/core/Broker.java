@@ -158,10 +158,6 @@ final class Broker {
         event.payload()));
   }
 
-  /** The number of topics with a retained event. */
-  int retainedTopics() {
-    return retained.size();
-  }
 
   /** One publication on its way to each matching subscription: one EVENT, encoded once per format, per subscription. */
   private static final class Delivery implements java.util.function.Consumer<Subscription<RouterSession>> {

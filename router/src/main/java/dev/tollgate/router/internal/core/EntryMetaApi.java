@@ -151,15 +151,15 @@ final class EntryMetaApi implements TableEvents {
       }
       case "match" -> {
         String uri = uri(args);
-        List<Object> ids = new ArrayList<>();
-        if (table instanceof SubscriptionTable<?> subscriptions) {
-          subscriptions.forEachMatch(uri, s -> ids.add(s.id()));
-        } else if (table instanceof RegistrationTable<?> registrations && registrations.match(uri) != null) {
-          ids.add(registrations.match(uri).id());
+        if (table instanceof RegistrationTable<?> registrations) {
+          // a registration match is the one registration a call would reach, or null
+          Registration<?> reached = registrations.match(uri);
+          return Payload.of(java.util.Collections.singletonList(reached == null ? null : reached.id()));
         }
-        // "A list of all matching subscription IDs, or null"; a registration match is the one a call would reach.
-        Object result = kind == Kind.REGISTRATION ? (ids.isEmpty() ? null : ids.get(0)) : (ids.isEmpty() ? null : ids);
-        return Payload.of(java.util.Collections.singletonList(result));
+        // "A list of all matching subscription IDs, or null"
+        List<Object> ids = new ArrayList<>();
+        ((SubscriptionTable<?>) table).forEachMatch(uri, s -> ids.add(s.id()));
+        return Payload.of(java.util.Collections.singletonList(ids.isEmpty() ? null : ids));
       }
       case "get" -> {
         PatternTable.Entry<?, ?> e = entry(args);
@@ -168,7 +168,7 @@ final class EntryMetaApi implements TableEvents {
       default -> {
         PatternTable.Entry<?, ?> e = entry(args);
         List<Object> ids = new ArrayList<>();
-        for (Object member : members(e)) {
+        for (Object member : e.members()) {
           ids.add(((RouterSession) member).id());
         }
         return Payload.of(List.of(name.startsWith("count_") ? (Object) ids.size() : ids));
@@ -177,7 +177,7 @@ final class EntryMetaApi implements TableEvents {
   }
 
   private static List<?> members(PatternTable.Entry<?, ?> e) {
-    return e instanceof Subscription<?> s ? s.members() : ((Registration<?>) e).callees();
+    return e instanceof Subscription<?> s ? s.members() : ((Registration<?>) e).members();
   }
 
   private PatternTable.Entry<?, ?> entry(List<Object> args) {

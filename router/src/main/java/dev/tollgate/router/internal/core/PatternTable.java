@@ -4,6 +4,7 @@ import dev.tollgate.protocol.Ids;
 import dev.tollgate.protocol.MatchPolicy;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -33,6 +34,9 @@ abstract class PatternTable<E extends PatternTable.Entry<E, S>, S> {
 
     /** How many members it has; at least 1, since an entry ends with its last member. */
     int size();
+
+    /** Its members (subscribers or callees) in the order they joined; unmodifiable. */
+    List<S> members();
 
     /** This entry without {@code member}: the same entry if it is not a member, null if it was the last one. */
     E without(S member);

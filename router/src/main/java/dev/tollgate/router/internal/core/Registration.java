@@ -62,13 +62,14 @@ public final class Registration<S> implements PatternTable.Entry<Registration<S>
     return invocation;
   }
 
-  /** The callees in the order they registered; unmodifiable, at least one. */
   @Override
   public int size() {
     return callees.size();
   }
 
-  public List<S> callees() {
+  /** The callees in the order they registered; unmodifiable, at least one. */
+  @Override
+  public List<S> members() {
     return callees;
   }
 

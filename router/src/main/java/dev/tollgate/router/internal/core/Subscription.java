@@ -67,6 +67,7 @@ public final class Subscription<S> implements PatternTable.Entry<Subscription<S>
   }
 
   /** The members in the order they subscribed, as an unmodifiable view of this snapshot. */
+  @Override
   public List<S> members() {
     return new Members<>(members);
   }

@@ -107,7 +107,7 @@ class RegistrationTableTest {
       assertEquals(RegistrationConflictException.Kind.ALREADY_REGISTERED, e.kind());
       assertEquals("procedure 'com.x' is already registered", e.getMessage());
     }
-    assertEquals(List.of(a), table.find("com.x", MatchPolicy.EXACT).callees(), "nothing changed");
+    assertEquals(List.of(a), table.find("com.x", MatchPolicy.EXACT).members(), "nothing changed");
   }
 
   @Test
@@ -128,7 +128,7 @@ class RegistrationTableTest {
     assertEquals(RegistrationConflictException.Kind.DIFFERENT_INVOCATION_POLICY, e.kind());
     assertEquals("procedure 'com.x' is registered with invocation policy 'roundrobin', not 'random'", e.getMessage());
     assertEquals(WampErrors.PROCEDURE_EXISTS_WITH_DIFFERENT_INVOCATION_POLICY, e.kind().wampError());
-    assertEquals(List.of(a), table.find("com.x", MatchPolicy.EXACT).callees());
+    assertEquals(List.of(a), table.find("com.x", MatchPolicy.EXACT).members());
   }
 
   @Test
@@ -149,7 +149,7 @@ class RegistrationTableTest {
     long wildcard = table.add("com.x", MatchPolicy.WILDCARD, InvocationPolicy.RANDOM, c).id();
     assertEquals(3, Set.of(exact, prefix, wildcard).size());
     assertEquals(3, table.size());
-    assertEquals(List.of(b), table.byId(prefix).callees());
+    assertEquals(List.of(b), table.byId(prefix).members());
     assertEquals(exact, table.match("com.x").id());
     assertEquals(prefix, table.match("com.x.y").id());
   }
@@ -209,8 +209,8 @@ class RegistrationTableTest {
     long id = table.add("com.x", MatchPolicy.EXACT, InvocationPolicy.LAST, c).id();
     RegistrationTable.Removed<Session> removed = table.remove(id, b);
     assertFalse(removed.deleted());
-    assertEquals(List.of(a, b, c), removed.registration().callees(), "as it was");
-    assertEquals(List.of(a, c), table.byId(id).callees());
+    assertEquals(List.of(a, b, c), removed.registration().members(), "as it was");
+    assertEquals(List.of(a, c), table.byId(id).members());
     assertEquals(id, table.match("com.x").id());
     assertNull(table.remove(id, b), "not a callee any more");
     assertNull(table.remove(id + 100, a), "no such registration");
@@ -229,7 +229,7 @@ class RegistrationTableTest {
       // the procedure is free again, for another callee and another invocation policy
       Registration<Session> again = table.add("com.x", policy, InvocationPolicy.ROUNDROBIN, b);
       assertNotEquals(id, again.id(), policy + " gets a fresh id");
-      assertEquals(List.of(b), again.callees());
+      assertEquals(List.of(b), again.members());
       table.remove(again.id(), b);
     }
   }
@@ -282,7 +282,7 @@ class RegistrationTableTest {
               failures.add("com.x went to " + x);
               continue;
             }
-            List<Numbered> callees = x.callees();
+            List<Numbered> callees = x.members();
             if (callees.isEmpty() || callees.size() > window) {
               failures.add(callees.size() + " callees in " + x);
               continue;
