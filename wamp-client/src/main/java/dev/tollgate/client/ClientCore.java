@@ -50,10 +50,10 @@ final class ClientCore {
   final class LocalRegistration implements Registration {
     final String procedure;
     final Options.Register options;
-    final Handlers.InvocationHandler handler;
+    final Handlers.ProgressiveInvocationHandler handler;
     volatile long routerId;
 
-    LocalRegistration(String procedure, Options.Register options, Handlers.InvocationHandler handler) {
+    LocalRegistration(String procedure, Options.Register options, Handlers.ProgressiveInvocationHandler handler) {
       this.procedure = procedure;
       this.options = options;
       this.handler = handler;
@@ -72,10 +72,22 @@ final class ClientCore {
     }
   }
 
+  /** A testament the application added and has not flushed: added again to every new session. */
+  record LocalTestament(String topic, List<Object> args, Map<String, Object> kwargs, Options.Publish options,
+      Options.TestamentScope scope) {
+    CompletableFuture<Void> addTo(RealSession s) {
+      Map<String, Object> publishOptions = options.toMap();
+      publishOptions.remove("acknowledge"); // the testament's publication is the router's; nobody waits for it
+      return s.call("wamp.session.add_testament", List.of(topic, args, kwargs),
+          Map.of("publish_options", publishOptions, "scope", scope.wireName()), Options.Call.DEFAULT).thenApply(x -> null);
+    }
+  }
+
   final WampClient.Builder config;
   /** Added by the session as the router's answer is read (see RealSession.subscribe), so no EVENT finds it missing. */
   final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<LocalRegistration> registrations = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<LocalTestament> testaments = new CopyOnWriteArrayList<>();
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "wamp-client-timer");
     t.setDaemon(true);
@@ -101,6 +113,12 @@ final class ClientCore {
     return s == null ? 0 : s.sessionId();
   }
 
+  /** The session requests go to, or null when not connected. */
+  RealSession currentSession() {
+    RealSession s = session;
+    return s == null || state != WampClient.State.CONNECTED ? null : s;
+  }
+
   synchronized CompletableFuture<Void> connect() {
     if (state != WampClient.State.CLOSED || closedByUser) {
       return CompletableFuture.failedFuture(new IllegalStateException("connect() was already called (state " + state + ")"));
@@ -123,17 +141,22 @@ final class ClientCore {
     });
   }
 
-  /** Subscribes and registers again everything the application holds, on a new session. */
+  /**
+   * Subscribes and registers again everything the application holds, on a new session, and adds its testaments again:
+   * the router published them when the old session ended, and the application wants them armed while it is away.
+   */
   private CompletableFuture<Void> restore(RealSession s) {
-    CompletableFuture<?>[] all = new CompletableFuture<?>[subscriptions.size() + registrations.size()];
-    int i = 0;
+    List<CompletableFuture<?>> all = new java.util.ArrayList<>();
     for (LocalSubscription sub : subscriptions) {
-      all[i++] = s.subscribe(sub);
+      all.add(s.subscribe(sub));
     }
     for (LocalRegistration reg : registrations) {
-      all[i++] = s.register(reg);
+      all.add(s.register(reg));
     }
-    return CompletableFuture.allOf(all);
+    for (LocalTestament testament : testaments) {
+      all.add(testament.addTo(s));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new));
   }
 
   /** Called by a session whose transport ended. */
@@ -183,13 +206,35 @@ final class ClientCore {
     return withSession(s -> s.subscribe(sub)).thenApply(x -> sub);
   }
 
-  CompletableFuture<Values> call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
-    return withSession(s -> s.call(procedure, args, kwargs, options));
+  CallFuture call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
+    RealSession s = currentSession();
+    if (s == null) {
+      return CallFuture.failed(new ConnectionLostException("not connected (state " + state + ")"));
+    }
+    return s.call(procedure, args, kwargs, options);
   }
 
-  CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler, Options.Register options) {
+  ProgressiveCall callInPieces(String procedure, Options.Call options) {
+    return new ProgressiveCall(procedure, options, this);
+  }
+
+  CompletableFuture<Registration> register(String procedure, Handlers.ProgressiveInvocationHandler handler,
+      Options.Register options) {
     LocalRegistration reg = new LocalRegistration(procedure, options, handler);
     return withSession(s -> s.register(reg)).thenApply(x -> reg);
+  }
+
+  CompletableFuture<Void> addTestament(LocalTestament testament) {
+    return withSession(testament::addTo).thenApply(x -> {
+      testaments.add(testament);
+      return null;
+    });
+  }
+
+  CompletableFuture<Void> flushTestaments(Options.TestamentScope scope) {
+    testaments.removeIf(t -> t.scope() == scope);
+    return withSession(s -> s.call("wamp.session.flush_testaments", List.of(), Map.of("scope", scope.wireName()),
+        Options.Call.DEFAULT)).thenApply(x -> null);
   }
 
   private <T> CompletableFuture<T> withSession(java.util.function.Function<RealSession, CompletableFuture<T>> request) {

@@ -2,14 +2,13 @@ package dev.tollgate.client;
 
 import dev.tollgate.protocol.Abort;
 import dev.tollgate.protocol.Authenticate;
-import dev.tollgate.protocol.Call;
-import dev.tollgate.protocol.Cancel;
 import dev.tollgate.protocol.Challenge;
 import dev.tollgate.protocol.ErrorMessage;
 import dev.tollgate.protocol.Event;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
 import dev.tollgate.protocol.Ids;
+import dev.tollgate.protocol.Interrupt;
 import dev.tollgate.protocol.Invocation;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
@@ -27,7 +26,6 @@ import dev.tollgate.protocol.Unsubscribe;
 import dev.tollgate.protocol.Unsubscribed;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.Welcome;
-import dev.tollgate.protocol.Yield;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,26 +40,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One WAMP session over one WebSocket (the JDK's client): HELLO to GOODBYE, requests and their answers. */
 final class RealSession implements WebSocket.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RealSession.class);
+  /** What HELLO announces: what this client does with each role (see Invocations and OutgoingCalls). */
   private static final Map<String, Object> ROLES = Map.of(
-      "publisher", Map.of("features", Map.of("publisher_exclusion", true)),
-      "subscriber", Map.of("features", Map.of("pattern_based_subscription", true)),
-      "caller", Map.of("features", Map.of("call_canceling", true, "caller_identification", true)),
+      "publisher", Map.of("features", Map.of("publisher_exclusion", true, "publisher_identification", true,
+          "subscriber_blackwhite_listing", true)),
+      "subscriber", Map.of("features", Map.of("pattern_based_subscription", true, "publisher_identification", true)),
+      "caller", Map.of("features", Map.of("call_canceling", true, "caller_identification", true,
+          "call_timeout", true, "progressive_call_results", true, "progressive_call_invocations", true)),
       "callee", Map.of("features", Map.of("pattern_based_registration", true, "shared_registration", true,
-          "call_canceling", true)));
+          "call_canceling", true, "caller_identification", true, "progressive_call_results", true,
+          "progressive_call_invocations", true)));
 
   private final ClientCore core;
+  /** Drawn under sendLock only, so that requests leave in the order of their ids (see sendRequest). */
   private final Ids.Sequence requestIds = new Ids.Sequence();
-  /** Invocations whose handler is running asynchronously, by invocation id: what an INTERRUPT cancels. */
-  private final Map<Long, CompletableFuture<?>> inProgress = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Invocations interrupted before their handler started. */
-  private final java.util.Set<Long> interrupted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** Requests awaiting their answer, by request id; answered on the I/O thread. */
+  private final OutgoingCalls calls;
+  private final Invocations invocations;
+  /** Requests other than calls awaiting their answer, by request id; answered on the I/O thread. */
   private final Map<Long, CompletableFuture<WampMessage>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -71,9 +75,32 @@ final class RealSession implements WebSocket.Listener {
   private volatile long sessionId;
   private volatile boolean ended;
   private volatile boolean goodbyeSent;
+  /** WELCOME's {@code roles.broker.features} and {@code roles.dealer.features}: what this router offers. */
+  private volatile Map<?, ?> brokerFeatures = Map.of();
+  private volatile Map<?, ?> dealerFeatures = Map.of();
 
   RealSession(ClientCore core) {
     this.core = core;
+    this.calls = new OutgoingCalls(this, core);
+    this.invocations = new Invocations(this, core);
+  }
+
+  OutgoingCalls calls() {
+    return calls;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  /** Whether the router announced {@code feature} for its dealer role. */
+  boolean dealerOffers(String feature) {
+    return Boolean.TRUE.equals(dealerFeatures.get(feature));
+  }
+
+  /** Whether the router announced {@code feature} for its broker role. */
+  boolean brokerOffers(String feature) {
+    return Boolean.TRUE.equals(brokerFeatures.get(feature));
   }
 
   long sessionId() {
@@ -118,47 +145,65 @@ final class RealSession implements WebSocket.Listener {
 
   // --- requests ---------------------------------------------------------------------------------------------------
 
-  private CompletableFuture<WampMessage> request(long id, WampMessage message) {
-    CompletableFuture<WampMessage> answer = new CompletableFuture<>();
-    start(id, message, answer);
-    return answer;
+  /**
+   * Sends a request under the next request id: {@code expect} learns the id before the request leaves (its answer may
+   * come at once), and ids leave in the order they are drawn. The spec's request ids are a session-scope sequence, and
+   * a router that takes progressive call invocations reads a CALL whose id is not above the highest seen as a piece of
+   * an earlier call, and drops it when that call has ended: two threads that drew 5 and 6 must not send 6 first.
+   * Returns a failed future, having told {@code expect} nothing, when there is no connection or the request cannot
+   * be encoded.
+   */
+  CompletableFuture<WebSocket> sendRequest(LongFunction<WampMessage> make, LongConsumer expect) {
+    synchronized (sendLock) {
+      if (sending == null || ended) {
+        return CompletableFuture.failedFuture(new ConnectionLostException(ended ? "the session ended" : "not connected"));
+      }
+      long id = requestIds.next();
+      byte[] bytes;
+      try {
+        bytes = core.config.serializer.codec().encode(make.apply(id));
+      } catch (RuntimeException cannotEncode) {
+        return CompletableFuture.failedFuture(cannotEncode);
+      }
+      expect.accept(id);
+      return enqueue(bytes);
+    }
   }
 
   /**
-   * Sends a request; {@code onAnswer} runs on the reading thread as the answer is read, before the next message is:
-   * it is attached before the request leaves, so that what must hold for the next message (a subscription's id, for
-   * an EVENT that follows SUBSCRIBED at once, such as a retained one) holds.
+   * Sends a request and maps its answer: {@code onAnswer} runs on the reading thread as the answer is read, before the
+   * next message is, so that what must hold for the next message (a subscription's id, for an EVENT that follows
+   * SUBSCRIBED at once, such as a retained one) holds.
    */
-  private <T> CompletableFuture<T> request(long id, WampMessage message,
-      java.util.function.Function<WampMessage, T> onAnswer) {
+  private <T> CompletableFuture<T> request(LongFunction<WampMessage> make, Function<WampMessage, T> onAnswer) {
     CompletableFuture<WampMessage> answer = new CompletableFuture<>();
     CompletableFuture<T> result = answer.thenApply(onAnswer);
-    start(id, message, answer);
+    long[] sent = new long[1];
+    sendRequest(make, id -> {
+      sent[0] = id;
+      pending.put(id, answer);
+    }).whenComplete((x, failure) -> {
+      if (failure != null && (sent[0] == 0 || pending.remove(sent[0], answer))) {
+        answer.completeExceptionally(failure);
+      }
+    });
+    if (ended && sent[0] != 0 && pending.remove(sent[0], answer)) {
+      answer.completeExceptionally(new ConnectionLostException("the session ended"));
+    }
     return result;
   }
 
-  private void start(long id, WampMessage message, CompletableFuture<WampMessage> answer) {
-    pending.put(id, answer);
-    if (ended) {
-      pending.remove(id);
-      answer.completeExceptionally(new ConnectionLostException("the session ended"));
-      return;
-    }
-    send(message);
-  }
-
   CompletableFuture<Void> publish(String topic, List<Object> args, Map<String, Object> kwargs, Options.Publish options) {
-    long id = requestIds.next();
-    Publish publish = new Publish(id, options.toMap(), topic, Payload.of(args, kwargs));
+    Map<String, Object> wire = options.toMap();
     if (!options.acknowledge()) {
-      return send(publish).thenApply(x -> null);
+      return sendRequest(id -> new Publish(id, wire, topic, Payload.of(args, kwargs)), id -> { }).thenApply(x -> null);
     }
-    return request(id, publish).thenApply(answer -> expect(answer, Published.class, "PUBLISH")).thenApply(x -> null);
+    return request(id -> new Publish(id, wire, topic, Payload.of(args, kwargs)),
+        answer -> expect(answer, Published.class, "PUBLISH")).thenApply(x -> null);
   }
 
   CompletableFuture<Void> subscribe(ClientCore.LocalSubscription sub) {
-    long id = requestIds.next();
-    return request(id, new Subscribe(id, sub.options.toMap(), sub.topic), answer -> {
+    return request(id -> new Subscribe(id, sub.options.toMap(), sub.topic), answer -> {
       sub.routerId = expect(answer, Subscribed.class, "SUBSCRIBE").subscriptionId();
       core.subscriptions.addIfAbsent(sub);
       return null;
@@ -171,31 +216,16 @@ final class RealSession implements WebSocket.Listener {
         return CompletableFuture.completedFuture(null); // the router's subscription still serves another handler
       }
     }
-    long id = requestIds.next();
-    return request(id, new Unsubscribe(id, sub.routerId)).thenAccept(a -> expect(a, Unsubscribed.class, "UNSUBSCRIBE"));
+    return request(id -> new Unsubscribe(id, sub.routerId), a -> expect(a, Unsubscribed.class, "UNSUBSCRIBE"))
+        .thenApply(x -> null);
   }
 
-  CompletableFuture<Values> call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
-    long id = requestIds.next();
-    CompletableFuture<WampMessage> answer = request(id, new Call(id, options.toMap(), procedure, Payload.of(args, kwargs)));
-    if (options.timeout() != null) {
-      core.timer.schedule(() -> {
-        if (pending.remove(id, answer)) {
-          answer.completeExceptionally(new ApplicationException("wamp.error.timeout",
-              List.of("no result within " + options.timeout().toMillis() + " ms"), Map.of()));
-          send(new Cancel(id, Map.of("mode", "killnowait")));
-        }
-      }, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-    return answer.thenApply(a -> {
-      Result r = expect(a, Result.class, "CALL");
-      return new Values(r.payload().args(), r.payload().kwargs(), r.details());
-    });
+  CallFuture call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
+    return calls.start(procedure, args, kwargs, options, false, new CallFuture(options.cancelMode())).future;
   }
 
   CompletableFuture<Void> register(ClientCore.LocalRegistration reg) {
-    long id = requestIds.next();
-    return request(id, new Register(id, reg.options.toMap(), reg.procedure), answer -> {
+    return request(id -> new Register(id, reg.options.toMap(), reg.procedure), answer -> {
       reg.routerId = expect(answer, Registered.class, "REGISTER").registrationId();
       core.registrations.addIfAbsent(reg);
       return null;
@@ -203,8 +233,8 @@ final class RealSession implements WebSocket.Listener {
   }
 
   CompletableFuture<Void> unregister(ClientCore.LocalRegistration reg) {
-    long id = requestIds.next();
-    return request(id, new Unregister(id, reg.routerId)).thenAccept(a -> expect(a, Unregistered.class, "UNREGISTER"));
+    return request(id -> new Unregister(id, reg.routerId), a -> expect(a, Unregistered.class, "UNREGISTER"))
+        .thenApply(x -> null);
   }
 
   /** The answer if it is the expected one; an ERROR becomes {@link ApplicationException}. */
@@ -226,18 +256,26 @@ final class RealSession implements WebSocket.Listener {
 
   // --- wire -------------------------------------------------------------------------------------------------------
 
-  /** Sends one message after the ones before it (the JDK's WebSocket takes one send at a time). */
-  private CompletableFuture<WebSocket> send(WampMessage message) {
+  /**
+   * Sends one message after the ones before it (the JDK's WebSocket takes one send at a time). Throws if the message
+   * cannot be encoded, so that the sender can answer otherwise.
+   */
+  CompletableFuture<WebSocket> send(WampMessage message) {
     byte[] bytes = core.config.serializer.codec().encode(message);
     synchronized (sendLock) {
       if (sending == null) {
         return CompletableFuture.failedFuture(new ConnectionLostException("not connected"));
       }
-      sending = sending.thenCompose(socket -> core.config.serializer.binary()
-          ? socket.sendBinary(ByteBuffer.wrap(bytes), true)
-          : socket.sendText(new String(bytes, StandardCharsets.UTF_8), true));
-      return sending;
+      return enqueue(bytes);
     }
+  }
+
+  /** Under sendLock. */
+  private CompletableFuture<WebSocket> enqueue(byte[] bytes) {
+    sending = sending.thenCompose(socket -> core.config.serializer.binary()
+        ? socket.sendBinary(ByteBuffer.wrap(bytes), true)
+        : socket.sendText(new String(bytes, StandardCharsets.UTF_8), true));
+    return sending;
   }
 
   @Override
@@ -278,6 +316,8 @@ final class RealSession implements WebSocket.Listener {
   private void handle(WampMessage m) {
     if (m instanceof Welcome w) {
       sessionId = w.session();
+      brokerFeatures = features(w.details(), "broker");
+      dealerFeatures = features(w.details(), "dealer");
       core.joined(w.session(), w.details());
       welcome.complete(w);
     } else if (m instanceof Challenge c) {
@@ -296,9 +336,13 @@ final class RealSession implements WebSocket.Listener {
     } else if (m instanceof Event e) {
       deliver(e);
     } else if (m instanceof Invocation i) {
-      invoke(i);
-    } else if (m instanceof dev.tollgate.protocol.Interrupt interrupt) {
-      interrupt(interrupt.requestId());
+      invocations.invoke(i);
+    } else if (m instanceof Interrupt interrupt) {
+      invocations.interrupt(interrupt.requestId());
+    } else if (m instanceof Result r) {
+      calls.result(r);
+    } else if (m instanceof ErrorMessage e && e.requestType() == MessageCodes.CALL) {
+      calls.error(e);
     } else {
       long id = requestIdOf(m);
       CompletableFuture<WampMessage> answer = id < 0 ? null : pending.remove(id);
@@ -306,6 +350,14 @@ final class RealSession implements WebSocket.Listener {
         answer.complete(m);
       }
     }
+  }
+
+  private static Map<?, ?> features(Map<String, Object> welcomeDetails, String role) {
+    if (welcomeDetails.get("roles") instanceof Map<?, ?> roles && roles.get(role) instanceof Map<?, ?> r
+        && r.get("features") instanceof Map<?, ?> features) {
+      return features;
+    }
+    return Map.of();
   }
 
   private static long requestIdOf(WampMessage m) {
@@ -317,8 +369,6 @@ final class RealSession implements WebSocket.Listener {
       return s.requestId();
     } else if (m instanceof Unsubscribed u) {
       return u.requestId();
-    } else if (m instanceof Result r) {
-      return r.requestId();
     } else if (m instanceof Registered r) {
       return r.requestId();
     } else if (m instanceof Unregistered u) {
@@ -342,88 +392,6 @@ final class RealSession implements WebSocket.Listener {
     }
   }
 
-  private void invoke(Invocation i) {
-    ClientCore.LocalRegistration reg = null;
-    for (ClientCore.LocalRegistration r : core.registrations) {
-      if (r.routerId == i.registrationId()) {
-        reg = r;
-      }
-    }
-    if (reg == null) {
-      send(new ErrorMessage(MessageCodes.INVOCATION, i.requestId(), Map.of(), "wamp.error.no_such_registration", Payload.EMPTY));
-      return;
-    }
-    Handlers.InvocationHandler handler = reg.handler;
-    ClientCore.LocalRegistration registration = reg;
-    Values call = new Values(i.payload().args(), i.payload().kwargs(), i.details());
-    core.config.executor.execute(() -> {
-      CompletableFuture<Object> result;
-      try {
-        Object value = handler.onInvocation(call);
-        if (value instanceof CompletionStage<?> stage) {
-          CompletableFuture<?> running = stage.toCompletableFuture();
-          // An INTERRUPT cancels the handler's own future, so that the handler can stop (see interrupt()).
-          inProgress.put(i.requestId(), running);
-          if (interrupted.remove(i.requestId())) {
-            running.cancel(true);
-          }
-          result = running.thenApply(v -> (Object) v);
-        } else {
-          result = CompletableFuture.completedFuture(value);
-        }
-      } catch (Exception e) {
-        result = CompletableFuture.failedFuture(e);
-      }
-      result.whenComplete((value, failure) -> {
-        inProgress.remove(i.requestId());
-        WampMessage reply = answer(i.requestId(), value, failure);
-        try {
-          core.config.serializer.codec().encode(reply);
-        } catch (RuntimeException cannotEncode) {
-          // The caller must get an answer, never silence: a result WAMP cannot carry is the handler's error.
-          LOG.warn("the result of {} cannot be sent: {}", registration.procedure, cannotEncode.getMessage());
-          reply = new ErrorMessage(MessageCodes.INVOCATION, i.requestId(), Map.of(), "wamp.error.runtime_error",
-              Payload.of(List.of("the result cannot be encoded: " + cannotEncode.getMessage())));
-        }
-        send(reply);
-      });
-    });
-  }
-
-  /**
-   * INTERRUPT: the router canceled the call (its caller canceled it, left, or timed out). A handler still running
-   * asynchronously has its future canceled; the call is answered {@code wamp.error.canceled} (the router drops the
-   * answer unless the mode was {@code kill}). One that has not started yet is canceled as it starts.
-   */
-  private void interrupt(long invocation) {
-    CompletableFuture<?> running = inProgress.remove(invocation);
-    if (running != null) {
-      running.cancel(true);
-    } else {
-      interrupted.add(invocation);
-    }
-  }
-
-  private static WampMessage answer(long invocation, Object value, Throwable failure) {
-    if (failure != null) {
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
-      if (cause instanceof java.util.concurrent.CancellationException) {
-        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.canceled",
-            Payload.of(List.of("interrupted")));
-      }
-      if (cause instanceof ApplicationException a) {
-        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), a.uri(), Payload.of(a.args(), a.kwargs()));
-      }
-      return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.runtime_error",
-          Payload.of(List.of(String.valueOf(cause.getMessage()))));
-    }
-    if (value instanceof Values v) {
-      return new Yield(invocation, Map.of(), Payload.of(v.args(), v.kwargs()));
-    }
-    return new Yield(invocation, Map.of(), value == null ? Payload.EMPTY : Payload.of(java.util.Collections.singletonList(value)));
-  }
-
   @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
     end(new ConnectionLostException("the connection closed (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")"));
@@ -444,12 +412,16 @@ final class RealSession implements WebSocket.Listener {
       ended = true;
     }
     welcome.completeExceptionally(cause);
+    ConnectionLostException lost = cause instanceof ConnectionLostException c ? c
+        : new ConnectionLostException(cause.getMessage());
     for (Long id : List.copyOf(pending.keySet())) {
       CompletableFuture<WampMessage> answer = pending.remove(id);
       if (answer != null) {
-        answer.completeExceptionally(cause instanceof ConnectionLostException ? cause : new ConnectionLostException(cause.getMessage()));
+        answer.completeExceptionally(lost);
       }
     }
+    calls.endAll(lost);
+    invocations.endAll();
     WebSocket socket = ws;
     if (socket != null && !socket.isOutputClosed()) {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(2, TimeUnit.SECONDS).whenComplete((x, e) -> socket.abort());

@@ -36,4 +36,22 @@ public record Values(List<Object> args, Map<String, Object> kwargs, Map<String, 
   public <T> T as(Class<T> type) {
     return arg(0, type);
   }
+
+  /** An event's topic when it came through a prefix or wildcard subscription ({@code details.topic}), else null. */
+  public String topic() {
+    return details.get("topic") instanceof String s ? s : null;
+  }
+
+  /** The procedure called when an invocation came through a prefix or wildcard registration, else null. */
+  public String procedure() {
+    return details.get("procedure") instanceof String s ? s : null;
+  }
+
+  /**
+   * Whether more follows: a progressive result (more results, then the final one) or a piece of a call sent in pieces
+   * (more pieces, then the last). {@code details.progress}.
+   */
+  public boolean isProgress() {
+    return Boolean.TRUE.equals(details.get("progress"));
+  }
 }

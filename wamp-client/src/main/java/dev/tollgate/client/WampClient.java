@@ -41,9 +41,11 @@ public final class WampClient implements AutoCloseable {
   }
 
   private final ClientCore core;
+  private final MetaApi meta;
 
   private WampClient(Builder b) {
     this.core = new ClientCore(b);
+    this.meta = new MetaApi(this);
   }
 
   public static Builder builder() {
@@ -84,21 +86,70 @@ public final class WampClient implements AutoCloseable {
     return core.subscribe(topic, handler, Options.Subscribe.DEFAULT);
   }
 
-  /** Calls; the result's {@link Values#as} maps it to a type. An ERROR fails it with {@link ApplicationException}. */
-  public CompletableFuture<Values> call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
+  /**
+   * Calls; the result's {@link Values#as} maps it to a type. An ERROR fails it with {@link ApplicationException}. The
+   * options add a timeout, progressive results and the cancel mode; see {@link CallFuture} for canceling.
+   */
+  public CallFuture call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
     return core.call(procedure, args, kwargs, options);
   }
 
-  public CompletableFuture<Values> call(String procedure, Object... args) {
+  public CallFuture call(String procedure, Object... args) {
     return core.call(procedure, List.of(args), Map.of(), Options.Call.DEFAULT);
   }
 
+  /**
+   * Starts a call to be sent in pieces (progressive call invocations), where the router offers them: nothing is sent
+   * until the first {@link ProgressiveCall#send}.
+   */
+  public ProgressiveCall callInPieces(String procedure, Options.Call options) {
+    return core.callInPieces(procedure, options);
+  }
+
+  /**
+   * Registers a procedure. A caller that sends this procedure a call in pieces gets
+   * {@code wamp.error.feature_not_supported}: use {@link #registerProgressive} for that.
+   */
   public CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler, Options.Register options) {
-    return core.register(procedure, handler, options);
+    Objects.requireNonNull(handler, "handler");
+    return core.register(procedure, invocation -> {
+      if (invocation.hasMoreInput()) {
+        throw new ApplicationException("wamp.error.feature_not_supported",
+            List.of("'" + procedure + "' does not take calls sent in pieces"), Map.of());
+      }
+      return handler.onInvocation(invocation.call());
+    }, options);
   }
 
   public CompletableFuture<Registration> register(String procedure, Handlers.InvocationHandler handler) {
-    return core.register(procedure, handler, Options.Register.DEFAULT);
+    return register(procedure, handler, Options.Register.DEFAULT);
+  }
+
+  /** Registers a procedure whose handler may send progressive results and take calls sent in pieces. */
+  public CompletableFuture<Registration> registerProgressive(String procedure,
+      Handlers.ProgressiveInvocationHandler handler, Options.Register options) {
+    return core.register(procedure, Objects.requireNonNull(handler, "handler"), options);
+  }
+
+  /**
+   * Leaves a testament: an event the router publishes on this client's behalf when its session ends without saying
+   * so (transport lost, killed, GOODBYE), under the same authorization as a publish by it. The client adds it again to
+   * every session after a reconnection, until {@link #flushTestaments} withdraws it.
+   */
+  public CompletableFuture<Void> addTestament(String topic, List<Object> args, Map<String, Object> kwargs,
+      Options.Publish options, Options.TestamentScope scope) {
+    return core.addTestament(new ClientCore.LocalTestament(Objects.requireNonNull(topic, "topic"), List.copyOf(args),
+        Map.copyOf(kwargs), Objects.requireNonNull(options, "options"), Objects.requireNonNull(scope, "scope")));
+  }
+
+  /** Withdraws this session's testaments of {@code scope}, here and at the router. */
+  public CompletableFuture<Void> flushTestaments(Options.TestamentScope scope) {
+    return core.flushTestaments(Objects.requireNonNull(scope, "scope"));
+  }
+
+  /** The realm's meta API, typed. */
+  public MetaApi meta() {
+    return meta;
   }
 
   /** Says GOODBYE and closes; no reconnection after this. */

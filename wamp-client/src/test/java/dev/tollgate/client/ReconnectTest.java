@@ -71,7 +71,9 @@ class ReconnectTest {
     try (Router second = start(port, db)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> backend.state() == WampClient.State.CONNECTED
           && caller.state() == WampClient.State.CONNECTED);
-      assertEquals(2, ticketsAsked.get(), "a fresh one-time ticket at every connect");
+      // A fresh one-time ticket at every attempt: attempts made while the router was down asked too, and the second
+      // router shares the first one's database, where a ticket used before is refused.
+      assertTrue(ticketsAsked.get() >= 2, "tickets asked: " + ticketsAsked.get());
       assertTrue(states.contains(WampClient.State.RECONNECTING), states.toString());
       assertEquals("again", caller.call("com.example.echo", "again").join().as(String.class));
       caller.publish("com.example.restart", List.of("after"), Map.of(), Options.Publish.ACKNOWLEDGED).join();

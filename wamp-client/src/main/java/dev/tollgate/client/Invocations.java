@@ -1,0 +1,188 @@
+package dev.tollgate.client;
+
+import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.MessageCodes;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.WampMessage;
+import dev.tollgate.protocol.Yield;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The callee's side of one session: the invocations in progress, from INVOCATION to the YIELD or ERROR that answers
+ * each, with the INTERRUPTs and the further pieces that may come between.
+ *
+ * <p>Every invocation gets exactly one answer unless it was interrupted with a mode that makes the router drop it
+ * (the client answers anyway: it cannot know the mode's effect, and the router ignores it). Invocation ids are the
+ * router's session-scope sequence, so an id at or below the highest seen that is not in progress belongs to a call
+ * already answered: "it MUST ignore and discard that INVOCATION message without any further correlated response".
+ */
+final class Invocations {
+  private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
+
+  /** One invocation from its INVOCATION to its answer. */
+  private final class Running {
+    final long id;
+    final String procedure;
+    /** Completed once, by the handler, a failing input handler, or an INTERRUPT; its completion sends the answer. */
+    final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    volatile Invocation invocation;
+    /** The stage the handler returned, which an INTERRUPT cancels so that the handler can stop. */
+    volatile CompletableFuture<?> handlerStage;
+
+    Running(long id, String procedure) {
+      this.id = id;
+      this.procedure = procedure;
+    }
+  }
+
+  private final RealSession session;
+  private final ClientCore core;
+  private final Map<Long, Running> running = new ConcurrentHashMap<>();
+  /** The highest invocation id seen; the I/O thread only. */
+  private long highest;
+
+  Invocations(RealSession session, ClientCore core) {
+    this.session = session;
+    this.core = core;
+  }
+
+  /** INVOCATION (the I/O thread): a new call, or a further piece of one sent in pieces. */
+  void invoke(dev.tollgate.protocol.Invocation message) {
+    long id = message.requestId();
+    Values values = new Values(message.payload().args(), message.payload().kwargs(), message.details());
+    Running known = running.get(id);
+    if (known != null) {
+      Invocation view = known.invocation;
+      if (view != null && view.hasMoreInput()) {
+        view.piece(values);
+      }
+      return;
+    }
+    if (id <= highest) {
+      return; // a piece of a call already answered: discarded, as the spec says
+    }
+    highest = id;
+    ClientCore.LocalRegistration registration = null;
+    for (ClientCore.LocalRegistration r : core.registrations) {
+      if (r.routerId == message.registrationId()) {
+        registration = r;
+      }
+    }
+    if (registration == null) {
+      session.send(new ErrorMessage(MessageCodes.INVOCATION, id, Map.of(), "wamp.error.no_such_registration",
+          Payload.EMPTY));
+      return;
+    }
+    Running r = new Running(id, registration.procedure);
+    r.invocation = new Invocation(values, (args, kwargs) -> progress(r, args, kwargs), core.config.executor,
+        r.outcome::completeExceptionally);
+    running.put(id, r);
+    r.outcome.whenComplete((value, failure) -> answer(r, value, failure));
+    Handlers.ProgressiveInvocationHandler handler = registration.handler;
+    core.config.executor.execute(() -> start(r, handler));
+  }
+
+  private static void start(Running r, Handlers.ProgressiveInvocationHandler handler) {
+    if (r.outcome.isDone()) {
+      return; // interrupted before it started
+    }
+    try {
+      Object value = handler.onInvocation(r.invocation);
+      if (value instanceof CompletionStage<?> stage) {
+        CompletableFuture<?> handlerStage = stage.toCompletableFuture();
+        r.handlerStage = handlerStage;
+        handlerStage.whenComplete((v, failure) -> {
+          if (failure != null) {
+            r.outcome.completeExceptionally(failure);
+          } else {
+            r.outcome.complete(v);
+          }
+        });
+        if (r.outcome.isDone()) {
+          handlerStage.cancel(true); // interrupted while the handler was starting
+        }
+      } else {
+        r.outcome.complete(value);
+      }
+    } catch (Exception e) {
+      r.outcome.completeExceptionally(e);
+    }
+  }
+
+  private boolean progress(Running r, List<Object> args, Map<String, Object> kwargs) {
+    if (r.outcome.isDone()) {
+      return false;
+    }
+    session.send(new Yield(r.id, Map.of("progress", true), Payload.of(args, kwargs)));
+    return true;
+  }
+
+  /**
+   * INTERRUPT: the router canceled the call (its caller canceled it, left, or timed out). The handler's stage is
+   * canceled so that it can stop, and the call is answered {@code wamp.error.canceled}.
+   */
+  void interrupt(long id) {
+    Running r = running.get(id);
+    if (r == null) {
+      return;
+    }
+    r.outcome.completeExceptionally(new CancellationException("interrupted"));
+    CompletableFuture<?> handlerStage = r.handlerStage;
+    if (handlerStage != null) {
+      handlerStage.cancel(true);
+    }
+  }
+
+  private void answer(Running r, Object value, Throwable failure) {
+    running.remove(r.id, r);
+    WampMessage reply = reply(r.id, value, failure);
+    try {
+      session.send(reply);
+    } catch (RuntimeException cannotEncode) {
+      // The caller must get an answer, never silence: a result WAMP cannot carry is the handler's error.
+      LOG.warn("the result of {} cannot be sent: {}", r.procedure, cannotEncode.getMessage());
+      session.send(new ErrorMessage(MessageCodes.INVOCATION, r.id, Map.of(), "wamp.error.runtime_error",
+          Payload.of(List.of("the result cannot be encoded: " + cannotEncode.getMessage()))));
+    }
+  }
+
+  private static WampMessage reply(long invocation, Object value, Throwable failure) {
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      if (cause instanceof CancellationException) {
+        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.canceled",
+            Payload.of(List.of("interrupted")));
+      }
+      if (cause instanceof ApplicationException a) {
+        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), a.uri(), Payload.of(a.args(), a.kwargs()));
+      }
+      return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.runtime_error",
+          Payload.of(List.of(String.valueOf(cause.getMessage()))));
+    }
+    if (value instanceof Values v) {
+      return new Yield(invocation, Map.of(), Payload.of(v.args(), v.kwargs()));
+    }
+    return new Yield(invocation, Map.of(), value == null ? Payload.EMPTY : Payload.of(Collections.singletonList(value)));
+  }
+
+  /** The session ended: handlers still running are canceled; their answers have nowhere to go. */
+  void endAll() {
+    for (Running r : List.copyOf(running.values())) {
+      running.remove(r.id);
+      CompletableFuture<?> handlerStage = r.handlerStage;
+      if (handlerStage != null) {
+        handlerStage.cancel(true);
+      }
+    }
+  }
+}
