@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * The callee's side of one session: the invocations in progress, from INVOCATION to the YIELD or ERROR that answers
  * each, with the INTERRUPTs and the further pieces that may come between.
  *
- * <p>Every invocation gets exactly one answer unless it was interrupted with a mode that makes the router drop it
- * (the client answers anyway: it cannot know the mode's effect, and the router ignores it). Invocation ids are the
- * router's session-scope sequence, so an id at or below the highest seen that is not in progress belongs to a call
- * already answered: "it MUST ignore and discard that INVOCATION message without any further correlated response".
+ * <p>Every invocation gets exactly one answer (after an INTERRUPT too: the client cannot know whether the mode makes
+ * the router drop it, and a router that does ignores it). A call sent in pieces may be answered before its last
+ * piece; its id is remembered until that piece comes, so that the pieces still on their way are dropped: "it MUST
+ * ignore and discard that INVOCATION message without any further correlated response". Not every router numbers
+ * invocations in sequence (fox-wamp does not), so the id's place in a sequence cannot tell this.
  */
 final class Invocations {
   private static final Logger LOG = LoggerFactory.getLogger(Invocations.class);
@@ -35,6 +36,8 @@ final class Invocations {
     /** Completed once, by the handler, a failing input handler, or an INTERRUPT; its completion sends the answer. */
     final CompletableFuture<Object> outcome = new CompletableFuture<>();
     volatile Invocation invocation;
+    /** Whether more pieces of the call are to come: set on the I/O thread, read as the answer leaves. */
+    volatile boolean streaming;
     /** The stage the handler returned, which an INTERRUPT cancels so that the handler can stop. */
     volatile CompletableFuture<?> handlerStage;
 
@@ -47,8 +50,18 @@ final class Invocations {
   private final RealSession session;
   private final ClientCore core;
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
-  /** The highest invocation id seen; the I/O thread only. */
-  private long highest;
+  /**
+   * Calls sent in pieces that were answered before their last piece came, oldest first; bounded, so that a caller
+   * that never sends its last piece costs nothing lasting.
+   */
+  private final Map<Long, Boolean> answeredEarly = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > MAX_ANSWERED_EARLY;
+        }
+      });
+  static final int MAX_ANSWERED_EARLY = 1024;
 
   Invocations(RealSession session, ClientCore core) {
     this.session = session;
@@ -61,16 +74,18 @@ final class Invocations {
     Values values = new Values(message.payload().args(), message.payload().kwargs(), message.details());
     Running known = running.get(id);
     if (known != null) {
-      Invocation view = known.invocation;
-      if (view != null && view.hasMoreInput()) {
-        view.piece(values);
+      if (known.streaming) {
+        known.streaming = values.isProgress();
+        known.invocation.piece(values);
       }
-      return;
+      return; // else the router reused the id of a call in progress: nothing sensible to do with it
     }
-    if (id <= highest) {
+    if (answeredEarly.containsKey(id)) {
+      if (!values.isProgress()) {
+        answeredEarly.remove(id); // the last piece: nothing more comes under this id
+      }
       return; // a piece of a call already answered: discarded, as the spec says
     }
-    highest = id;
     ClientCore.LocalRegistration registration = null;
     for (ClientCore.LocalRegistration r : core.registrations) {
       if (r.routerId == message.registrationId()) {
@@ -83,6 +98,7 @@ final class Invocations {
       return;
     }
     Running r = new Running(id, registration.procedure);
+    r.streaming = values.isProgress();
     r.invocation = new Invocation(values, (args, kwargs) -> progress(r, args, kwargs), core.config.executor,
         r.outcome::completeExceptionally);
     running.put(id, r);
@@ -143,6 +159,9 @@ final class Invocations {
   }
 
   private void answer(Running r, Object value, Throwable failure) {
+    if (r.streaming) {
+      answeredEarly.put(r.id, Boolean.TRUE);
+    }
     running.remove(r.id, r);
     WampMessage reply = reply(r.id, value, failure);
     try {
