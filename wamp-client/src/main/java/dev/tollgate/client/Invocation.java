@@ -21,13 +21,14 @@ import java.util.function.Consumer;
  *       may answer before the last piece; later pieces are then dropped, as the spec says.
  * </ul>
  *
- * <p>Threading: {@link #progress} may be called from any thread until the handler's answer is sent; input handlers
+ * <p>Threading: {@link #progress} may be called from any thread until the handler's answer is sent (it throws
+ * IllegalArgumentException for a value Jackson cannot write); input handlers
  * run on the client's executor, one piece at a time. An input handler that throws answers the call with that error.
  */
 public final class Invocation {
   /** Sends one progressive result unless the invocation was answered; false when it was. */
   interface ProgressSender {
-    boolean send(List<Object> args, Map<String, Object> kwargs);
+    boolean send(List<?> args, Map<String, ?> kwargs);
   }
 
   private final Values call;
@@ -59,7 +60,7 @@ public final class Invocation {
    * Sends a progressive result. Returns false, sending nothing, if the caller did not ask for them or the invocation
    * was already answered (or interrupted).
    */
-  public boolean progress(List<Object> args, Map<String, Object> kwargs) {
+  public boolean progress(List<?> args, Map<String, ?> kwargs) {
     return receivesProgress() && progress.send(args == null ? List.of() : args, kwargs == null ? Map.of() : kwargs);
   }
 

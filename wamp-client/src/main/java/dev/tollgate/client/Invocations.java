@@ -71,7 +71,7 @@ final class Invocations {
   /** INVOCATION (the I/O thread): a new call, or a further piece of one sent in pieces. */
   void invoke(dev.tollgate.protocol.Invocation message) {
     long id = message.requestId();
-    Values values = new Values(message.payload().args(), message.payload().kwargs(), message.details());
+    Values values = new Values(message.payload().args(), message.payload().kwargs(), message.details(), core.values);
     Running known = running.get(id);
     if (known != null) {
       if (known.streaming) {
@@ -99,12 +99,12 @@ final class Invocations {
     }
     Running r = new Running(id, registration.procedure);
     r.streaming = values.isProgress();
-    r.invocation = new Invocation(values, (args, kwargs) -> progress(r, args, kwargs), core.config.executor,
+    r.invocation = new Invocation(values, (args, kwargs) -> progress(r, args, kwargs), core.executor,
         r.outcome::completeExceptionally);
     running.put(id, r);
     r.outcome.whenComplete((value, failure) -> answer(r, value, failure));
     Handlers.ProgressiveInvocationHandler handler = registration.handler;
-    core.config.executor.execute(() -> start(r, handler));
+    core.executor.execute(() -> start(r, handler));
   }
 
   private static void start(Running r, Handlers.ProgressiveInvocationHandler handler) {
@@ -134,11 +134,11 @@ final class Invocations {
     }
   }
 
-  private boolean progress(Running r, List<Object> args, Map<String, Object> kwargs) {
+  private boolean progress(Running r, List<?> args, Map<String, ?> kwargs) {
     if (r.outcome.isDone()) {
       return false;
     }
-    session.send(new Yield(r.id, Map.of("progress", true), Payload.of(args, kwargs)));
+    session.send(new Yield(r.id, Map.of("progress", true), Payload.of(core.values.args(args), core.values.kwargs(kwargs))));
     return true;
   }
 
@@ -163,9 +163,8 @@ final class Invocations {
       answeredEarly.put(r.id, Boolean.TRUE);
     }
     running.remove(r.id, r);
-    WampMessage reply = reply(r.id, value, failure);
     try {
-      session.send(reply);
+      session.send(reply(r.id, value, failure));
     } catch (RuntimeException cannotEncode) {
       // The caller must get an answer, never silence: a result WAMP cannot carry is the handler's error.
       LOG.warn("the result of {} cannot be sent: {}", r.procedure, cannotEncode.getMessage());
@@ -174,7 +173,9 @@ final class Invocations {
     }
   }
 
-  private static WampMessage reply(long invocation, Object value, Throwable failure) {
+  /** The answer; values go through the client's mapper, which throws for one Jackson cannot write. */
+  private WampMessage reply(long invocation, Object value, Throwable failure) {
+    ValueMapper mapper = core.values;
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
@@ -183,15 +184,17 @@ final class Invocations {
             Payload.of(List.of("interrupted")));
       }
       if (cause instanceof ApplicationException a) {
-        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), a.uri(), Payload.of(a.args(), a.kwargs()));
+        return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), a.uri(),
+            Payload.of(mapper.args(a.args()), mapper.kwargs(a.kwargs())));
       }
       return new ErrorMessage(MessageCodes.INVOCATION, invocation, Map.of(), "wamp.error.runtime_error",
           Payload.of(List.of(String.valueOf(cause.getMessage()))));
     }
     if (value instanceof Values v) {
-      return new Yield(invocation, Map.of(), Payload.of(v.args(), v.kwargs()));
+      return new Yield(invocation, Map.of(), Payload.of(mapper.args(v.args()), mapper.kwargs(v.kwargs())));
     }
-    return new Yield(invocation, Map.of(), value == null ? Payload.EMPTY : Payload.of(Collections.singletonList(value)));
+    return new Yield(invocation, Map.of(),
+        value == null ? Payload.EMPTY : Payload.of(Collections.singletonList(mapper.wire(value))));
   }
 
   /** The session ended: handlers still running are canceled; their answers have nowhere to go. */

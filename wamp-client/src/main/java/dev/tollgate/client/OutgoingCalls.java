@@ -37,7 +37,7 @@ final class OutgoingCalls {
     Outgoing(Options.Call options, CallFuture future) {
       this.options = options;
       this.future = future;
-      this.order = new SerialExecutor(core.config.executor);
+      this.order = new SerialExecutor(core.executor);
     }
 
     @Override
@@ -108,12 +108,12 @@ final class OutgoingCalls {
     if (!last) {
       options.put("progress", true);
     }
-    session.send(new Call(call.id, options, procedure, Payload.of(args, kwargs)));
+    session.send(new Call(call.id, options, procedure, Payload.of(core.values.args(args), core.values.kwargs(kwargs))));
     return true;
   }
 
   private void watch(Outgoing call, long millis) {
-    core.timer.schedule(() -> {
+    core.schedule(() -> {
       if (inFlight.get(call.id) != call) {
         return;
       }
@@ -134,7 +134,7 @@ final class OutgoingCalls {
 
   /** RESULT (the I/O thread): a progressive result goes to the call's progress handler, a final one ends the call. */
   void result(Result result) {
-    Values values = new Values(result.payload().args(), result.payload().kwargs(), result.details());
+    Values values = new Values(result.payload().args(), result.payload().kwargs(), result.details(), core.values);
     if (values.isProgress()) {
       Outgoing call = inFlight.get(result.requestId());
       Handlers.ProgressHandler handler = call == null ? null : call.options.onProgress();

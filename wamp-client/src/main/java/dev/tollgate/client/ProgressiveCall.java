@@ -31,12 +31,12 @@ public final class ProgressiveCall {
   }
 
   /** Sends a piece that more will follow; the first one starts the call. False when the call has already ended. */
-  public synchronized boolean send(List<Object> args, Map<String, Object> kwargs) {
+  public synchronized boolean send(List<?> args, Map<String, ?> kwargs) {
     return piece(args, kwargs, false);
   }
 
   /** Sends the last piece; returns {@link #result()}. */
-  public synchronized CallFuture finish(List<Object> args, Map<String, Object> kwargs) {
+  public synchronized CallFuture finish(List<?> args, Map<String, ?> kwargs) {
     piece(args, kwargs, true);
     return result;
   }
@@ -46,14 +46,25 @@ public final class ProgressiveCall {
     return result;
   }
 
-  private boolean piece(List<Object> args, Map<String, Object> kwargs, boolean last) {
-    Objects.requireNonNull(args, "args");
-    Objects.requireNonNull(kwargs, "kwargs");
+  private boolean piece(List<?> rawArgs, Map<String, ?> rawKwargs, boolean last) {
     if (finished) {
       throw new IllegalStateException("the last piece was already sent");
     }
     finished = last;
     if (result.isDone()) {
+      return false;
+    }
+    List<Object> args;
+    Map<String, Object> kwargs;
+    try {
+      args = core.values.args(Objects.requireNonNull(rawArgs, "args"));
+      kwargs = core.values.kwargs(Objects.requireNonNull(rawKwargs, "kwargs"));
+    } catch (RuntimeException e) {
+      // a piece that cannot be sent ends the call: the callee must not take the rest as the whole
+      result.completeExceptionally(e);
+      if (started != null) {
+        started.cancel(Options.CancelMode.KILLNOWAIT, true);
+      }
       return false;
     }
     if (started == null) {

@@ -29,13 +29,14 @@ import dev.tollgate.protocol.Welcome;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +68,7 @@ final class RealSession implements WebSocket.Listener {
   private final Invocations invocations;
   /** Requests other than calls awaiting their answer, by request id; answered on the I/O thread. */
   private final Map<Long, CompletableFuture<WampMessage>> pending = new ConcurrentHashMap<>();
-  private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+  private final CompletableFuture<SessionDetails> welcome = new CompletableFuture<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private final Object sendLock = new Object();
   private CompletableFuture<WebSocket> sending;
@@ -107,19 +108,31 @@ final class RealSession implements WebSocket.Listener {
     return sessionId;
   }
 
-  CompletableFuture<Welcome> open() {
+  /**
+   * Opens the WebSocket and says HELLO; completes with the session's details at WELCOME, fails with the cause
+   * otherwise: a ticket supplier that threw, an unreachable router ({@link ConnectionLostException}), a refused upgrade
+   * or an ABORT ({@link SessionRefusedException}), no WELCOME in time. Never throws.
+   */
+  CompletableFuture<SessionDetails> open() {
     WampClient.Builder c = core.config;
     URI uri = c.uri;
     if (c.urlTicket != null) {
-      String ticket = URLEncoder.encode(c.urlTicket.get(), StandardCharsets.UTF_8);
-      uri = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "ticket=" + ticket);
+      String ticket;
+      try {
+        ticket = Objects.requireNonNull(c.urlTicket.get(), "the ticket supplier returned null");
+      } catch (RuntimeException e) {
+        end(new ConnectionLostException("no ticket: " + e, e));
+        return welcome;
+      }
+      uri = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "ticket="
+          + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
     }
-    HttpClient.newBuilder().connectTimeout(c.connectTimeout).build().newWebSocketBuilder()
+    core.httpClient.newWebSocketBuilder()
         .connectTimeout(c.connectTimeout).subprotocols(c.serializer.subprotocol())
         .buildAsync(uri, this)
         .whenComplete((socket, failure) -> {
           if (failure != null) {
-            end(new ConnectionLostException("cannot connect to " + c.uri + ": " + rootMessage(failure)));
+            end(refusal(failure));
             return;
           }
           synchronized (sendLock) {
@@ -135,12 +148,36 @@ final class RealSession implements WebSocket.Listener {
           }
           send(new Hello(c.realm, details));
         });
-    core.timer.schedule(() -> {
+    core.schedule(() -> {
       if (!welcome.isDone()) {
         end(new ConnectionLostException("no WELCOME within " + c.connectTimeout.toSeconds() + " s"));
       }
     }, c.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     return welcome;
+  }
+
+  /**
+   * Why the upgrade failed: the router's refusal, read from its answer (Tollgate answers a refused URL ticket with
+   * {@code {"error": "wamp.error.authentication_failed", "message": "…"}}), or an unreachable router.
+   */
+  private Throwable refusal(Throwable failure) {
+    Throwable cause = ClientCore.unwrap(failure);
+    if (cause instanceof WebSocketHandshakeException refused && refused.getResponse() != null) {
+      int status = refused.getResponse().statusCode();
+      String reason = null;
+      String message = null;
+      if (refused.getResponse().body() instanceof String body && !body.isBlank()) {
+        try {
+          Map<?, ?> json = core.values.objectMapper.readValue(body, Map.class);
+          reason = json.get("error") instanceof String e ? e : null;
+          message = json.get("message") instanceof String m ? m : null;
+        } catch (java.io.IOException | RuntimeException notJson) {
+          message = body.strip();
+        }
+      }
+      return new SessionRefusedException(reason, message, status);
+    }
+    return new ConnectionLostException("cannot connect to " + core.config.uri + ": " + rootMessage(failure), cause);
   }
 
   // --- requests ---------------------------------------------------------------------------------------------------
@@ -248,10 +285,29 @@ final class RealSession implements WebSocket.Listener {
     return type.cast(answer);
   }
 
+  /**
+   * Ends the session at the client's wish: GOODBYE, then the end when the router answers, or after
+   * {@link ClientCore#GOODBYE_WAIT}; a session not yet joined is dropped at once (GOODBYE is for joined ones).
+   */
   void goodbye() {
+    if (!welcome.isDone() || welcome.isCompletedExceptionally()) {
+      end(new ConnectionLostException("the client closed"));
+      return;
+    }
     goodbyeSent = true;
-    send(new Goodbye(Map.of(), "wamp.close.normal"));
-    core.timer.schedule(() -> end(new ConnectionLostException("the client closed")), 2, TimeUnit.SECONDS);
+    try {
+      send(new Goodbye(Map.of(), "wamp.close.normal"));
+    } catch (RuntimeException e) {
+      end(new ConnectionLostException("the client closed"));
+      return;
+    }
+    core.schedule(() -> end(new ConnectionLostException("the client closed")), ClientCore.GOODBYE_WAIT.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The client gave this session up (a failed attempt): ends it, if it has not ended. */
+  void abandon(Throwable cause) {
+    end(cause);
   }
 
   // --- wire -------------------------------------------------------------------------------------------------------
@@ -318,16 +374,11 @@ final class RealSession implements WebSocket.Listener {
       sessionId = w.session();
       brokerFeatures = features(w.details(), "broker");
       dealerFeatures = features(w.details(), "dealer");
-      core.joined(w.session(), w.details());
-      welcome.complete(w);
+      welcome.complete(SessionDetails.of(w.session(), core.config.realm, w.details()));
     } else if (m instanceof Challenge c) {
-      if (!"ticket".equals(c.authMethod()) || core.config.ticket == null) {
-        send(new Abort(Map.of("message", "cannot answer a " + c.authMethod() + " challenge"), "wamp.error.no_auth_method"));
-        return;
-      }
-      send(new Authenticate(core.config.ticket.get(), Map.of()));
+      answer(c);
     } else if (m instanceof Abort a) {
-      end(new ApplicationException(a.reason(), List.of(String.valueOf(a.details().getOrDefault("message", a.reason()))), Map.of()));
+      end(new SessionRefusedException(a.reason(), a.details().get("message") instanceof String text ? text : null, 0));
     } else if (m instanceof Goodbye g) {
       if (!goodbyeSent) {
         send(new Goodbye(Map.of(), "wamp.close.goodbye_and_out"));
@@ -350,6 +401,24 @@ final class RealSession implements WebSocket.Listener {
         answer.complete(m);
       }
     }
+  }
+
+  /** CHALLENGE: the ticket supplier's answer; a supplier that throws ends the attempt with its failure. */
+  private void answer(Challenge c) {
+    if (!"ticket".equals(c.authMethod()) || core.config.ticket == null) {
+      send(new Abort(Map.of("message", "cannot answer a " + c.authMethod() + " challenge"), "wamp.error.no_auth_method"));
+      end(new SessionRefusedException("wamp.error.no_auth_method", "the router asked for " + c.authMethod(), 0));
+      return;
+    }
+    String ticket;
+    try {
+      ticket = Objects.requireNonNull(core.config.ticket.get(), "the ticket supplier returned null");
+    } catch (RuntimeException e) {
+      send(new Abort(Map.of("message", "no ticket"), "wamp.error.authentication_failed"));
+      end(new ConnectionLostException("no ticket: " + e, e));
+      return;
+    }
+    send(new Authenticate(ticket, Map.of()));
   }
 
   private static Map<?, ?> features(Map<String, Object> welcomeDetails, String role) {
@@ -378,7 +447,7 @@ final class RealSession implements WebSocket.Listener {
   }
 
   private void deliver(Event e) {
-    Values event = new Values(e.payload().args(), e.payload().kwargs(), e.details());
+    Values event = new Values(e.payload().args(), e.payload().kwargs(), e.details(), core.values);
     for (ClientCore.LocalSubscription sub : core.subscriptions) {
       if (sub.routerId == e.subscriptionId()) {
         sub.order.execute(() -> {

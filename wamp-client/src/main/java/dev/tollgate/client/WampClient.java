@@ -1,5 +1,6 @@
 package dev.tollgate.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.protocol.Serializer;
 import java.net.URI;
 import java.time.Duration;
@@ -8,21 +9,34 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
 /**
  * A WAMP v2 client for backends: publish, subscribe, call and register against Tollgate or any standard router.
  *
- * <p><b>Lifecycle.</b> Built by {@link #builder()}; {@link #connect()} opens the first session; {@link #close()} says
- * GOODBYE and ends it for good. When the transport is lost, the client reconnects with exponential backoff and jitter
- * (unless disabled), asks its ticket suppliers for fresh tickets (tickets are one-time), and restores every
- * subscription and registration; requests in flight fail with {@link ConnectionLostException}. A
- * {@link Listener} sees every state change.
+ * <p><b>Lifecycle.</b> Built by {@link #builder()}; {@link #connect()} opens the first session and completes with who
+ * the client is ({@link SessionDetails}); {@link #close()} says GOODBYE and ends it for good. States: CONNECTING (the
+ * first attempt), CONNECTED, RECONNECTING (the transport was lost; attempts follow with exponential backoff and
+ * jitter, each asking the ticket suppliers for a fresh ticket, since tickets are one-time), CLOSED. Any failure within
+ * an attempt (a ticket supplier that throws, an unreachable or refusing router, a lost transport) leads to the next
+ * attempt; a first connect that fails ends in CLOSED with the cause, and {@code connect()} fails with it
+ * ({@link SessionRefusedException} carries the router's reason). After a reconnection every subscription,
+ * registration and testament is made again; one the router now refuses is dropped, and its {@code ended()} future
+ * and the {@link Listener} say so. Requests in flight when the transport is lost fail with
+ * {@link ConnectionLostException}. {@code close()} wins in any state.
  *
- * <p><b>Threading.</b> All methods are thread-safe and never block. Futures complete, and handlers run, on the
- * configured executor (the common pool by default), never on the WebSocket's I/O thread. The events of one
- * subscription are handled one at a time, in order; invocations may run concurrently.
+ * <p><b>Threading.</b> All methods are thread-safe and never block, except {@link #close()}. Every future the client
+ * returns completes on its executor, and every handler and listener call runs there, never on the WebSocket's I/O
+ * thread; a future that fails at once (not connected, a value that cannot be sent) is already complete when returned.
+ * The executor is the builder's, or by default the client's own pool, which grows a thread for each callback that
+ * blocks, so a handler may wait on the client's futures (a call inside an event handler, say) without deadlock. A
+ * builder's executor must allow that too if handlers block: a single thread cannot complete the future it waits on.
+ * The events of one subscription are handled one at a time, in order; the listener is called one call at a time, in
+ * order ({@link Listener#onJoined} before {@code connect()} completes); invocations may run concurrently.
+ *
+ * <p><b>Values.</b> One Jackson {@code ObjectMapper} maps both directions (the builder's, or one that ignores unknown
+ * properties): arguments, keyword arguments and handler results may be records, POJOs, maps, lists and scalars, and
+ * {@link Values} converts what arrives to any type. A value Jackson cannot write fails the request's future.
  */
 public final class WampClient implements AutoCloseable {
   /** Where the client is in its life. */
@@ -33,11 +47,22 @@ public final class WampClient implements AutoCloseable {
     CLOSED
   }
 
-  /** State changes, with no-op defaults. Called on the client's executor. */
+  /** What happens to the client, with no-op defaults. Called on the client's executor, one call at a time, in order. */
   public interface Listener {
+    /** Every state change; {@code cause} says why a session was lost or a first connect failed, else null. */
     default void onStateChanged(State state, Throwable cause) {}
 
-    default void onJoined(long sessionId, Map<String, Object> welcomeDetails) {}
+    /** A session joined (at the first connect and at every reconnection), before the state becomes CONNECTED. */
+    default void onJoined(SessionDetails session) {}
+
+    /** An attempt failed or the session was lost; the next attempt comes after {@code delay}. */
+    default void onReconnectScheduled(int attempt, Duration delay, Throwable cause) {}
+
+    /** After a reconnection, the router refused to make this subscription again; it is dropped. */
+    default void onSubscriptionLost(Subscription subscription, Throwable cause) {}
+
+    /** After a reconnection, the router refused to make this registration again; it is dropped. */
+    default void onRegistrationLost(Registration registration, Throwable cause) {}
   }
 
   private final ClientCore core;
@@ -53,10 +78,11 @@ public final class WampClient implements AutoCloseable {
   }
 
   /**
-   * Opens the first session; completes at WELCOME (after restoring nothing), fails at ABORT or when the router cannot
-   * be reached, and then the client is CLOSED: reconnection starts only once a session has been up.
+   * Opens the first session; completes with its details at WELCOME, fails when the router refuses
+   * ({@link SessionRefusedException}) or cannot be reached ({@link ConnectionLostException}), and then the client is
+   * CLOSED: reconnection starts only once a session has been up.
    */
-  public CompletableFuture<Void> connect() {
+  public CompletableFuture<SessionDetails> connect() {
     return core.connect();
   }
 
@@ -69,8 +95,13 @@ public final class WampClient implements AutoCloseable {
     return core.sessionId();
   }
 
+  /** The current session's details, null when not CONNECTED. */
+  public SessionDetails session() {
+    return core.current();
+  }
+
   /** Publishes; with {@code acknowledge} the future completes at PUBLISHED (and fails on ERROR), else when sent. */
-  public CompletableFuture<Void> publish(String topic, List<Object> args, Map<String, Object> kwargs, Options.Publish options) {
+  public CompletableFuture<Void> publish(String topic, List<?> args, Map<String, ?> kwargs, Options.Publish options) {
     return core.publish(topic, args, kwargs, options);
   }
 
@@ -90,7 +121,7 @@ public final class WampClient implements AutoCloseable {
    * Calls; the result's {@link Values#as} maps it to a type. An ERROR fails it with {@link ApplicationException}. The
    * options add a timeout, progressive results and the cancel mode; see {@link CallFuture} for canceling.
    */
-  public CallFuture call(String procedure, List<Object> args, Map<String, Object> kwargs, Options.Call options) {
+  public CallFuture call(String procedure, List<?> args, Map<String, ?> kwargs, Options.Call options) {
     return core.call(procedure, args, kwargs, options);
   }
 
@@ -136,10 +167,10 @@ public final class WampClient implements AutoCloseable {
    * so (transport lost, killed, GOODBYE), under the same authorization as a publish by it. The client adds it again to
    * every session after a reconnection, until {@link #flushTestaments} withdraws it.
    */
-  public CompletableFuture<Void> addTestament(String topic, List<Object> args, Map<String, Object> kwargs,
+  public CompletableFuture<Void> addTestament(String topic, List<?> args, Map<String, ?> kwargs,
       Options.Publish options, Options.TestamentScope scope) {
-    return core.addTestament(new ClientCore.LocalTestament(Objects.requireNonNull(topic, "topic"), List.copyOf(args),
-        Map.copyOf(kwargs), Objects.requireNonNull(options, "options"), Objects.requireNonNull(scope, "scope")));
+    return core.addTestament(Objects.requireNonNull(topic, "topic"), args, kwargs,
+        Objects.requireNonNull(options, "options"), Objects.requireNonNull(scope, "scope"));
   }
 
   /** Withdraws this session's testaments of {@code scope}, here and at the router. */
@@ -152,7 +183,15 @@ public final class WampClient implements AutoCloseable {
     return meta;
   }
 
-  /** Says GOODBYE and closes; no reconnection after this. */
+  /**
+   * Says GOODBYE and closes for good; completes when the router has answered GOODBYE or the transport is gone (at
+   * most {@code 2 s} after GOODBYE), and the state is then CLOSED. Idempotent: every call returns the same future.
+   */
+  public CompletableFuture<Void> closeAsync() {
+    return core.closeAsync();
+  }
+
+  /** {@link #closeAsync()}, waiting for it (a few seconds at most). */
   @Override
   public void close() {
     core.close();
@@ -166,7 +205,8 @@ public final class WampClient implements AutoCloseable {
     Supplier<String> urlTicket;
     Supplier<String> ticket;
     String authid;
-    Executor executor = ForkJoinPool.commonPool();
+    Executor executor;
+    ObjectMapper objectMapper;
     Duration connectTimeout = Duration.ofSeconds(10);
     Duration initialReconnectDelay = Duration.ofMillis(500);
     Duration maxReconnectDelay = Duration.ofSeconds(30);
@@ -213,9 +253,18 @@ public final class WampClient implements AutoCloseable {
       return this;
     }
 
-    /** Where futures complete and handlers run; default the common pool. */
+    /**
+     * Where futures complete and handlers run; by default the client's own pool (see the threading contract above).
+     * The client does not shut a given executor down.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The Jackson mapper for values in both directions, e.g. with modules registered; the client does not change it. */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.objectMapper = Objects.requireNonNull(mapper, "mapper");
       return this;
     }
 

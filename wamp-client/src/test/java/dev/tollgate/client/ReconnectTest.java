@@ -84,4 +84,134 @@ class ReconnectTest {
       caller.close();
     }
   }
+
+  /** Counts the listener's reconnection news and keeps the states it went through. */
+  private static final class Watcher implements WampClient.Listener {
+    final List<WampClient.State> states = new CopyOnWriteArrayList<>();
+    final AtomicInteger scheduled = new AtomicInteger();
+    final List<Object> lost = new CopyOnWriteArrayList<>();
+    volatile long connectedAt;
+
+    @Override
+    public void onStateChanged(WampClient.State state, Throwable cause) {
+      states.add(state);
+      if (state == WampClient.State.CONNECTED) {
+        connectedAt = System.nanoTime();
+      }
+    }
+
+    @Override
+    public void onReconnectScheduled(int attempt, Duration delay, Throwable cause) {
+      scheduled.incrementAndGet();
+    }
+
+    @Override
+    public void onSubscriptionLost(Subscription subscription, Throwable cause) {
+      lost.add(subscription.topic());
+    }
+
+    @Override
+    public void onRegistrationLost(Registration registration, Throwable cause) {
+      lost.add(registration.procedure());
+    }
+  }
+
+  @Test
+  void aTicketSupplierThatThrowsWhileTheRouterIsDownDoesNotStopReconnection() throws Exception {
+    String db = TestRouters.newDatabaseUrl();
+    Router first = start(0, db);
+    int port = first.port();
+    java.util.concurrent.atomic.AtomicBoolean ticketsAvailable = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicInteger supplierFailures = new AtomicInteger();
+    Watcher watcher = new Watcher();
+    WampClient backend = WampClient.builder().uri(first.uri()).listener(watcher)
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+        .urlTicket(() -> {
+          if (!ticketsAvailable.get()) {
+            supplierFailures.incrementAndGet();
+            throw new IllegalStateException("the ticket endpoint is down too"); // as Oro's would be, mid-restart
+          }
+          return tickets.anonymous();
+        }).build();
+    backend.connect().join();
+    List<Values> events = new CopyOnWriteArrayList<>();
+    backend.subscribe("com.example.after-outage", events::add).join();
+
+    ticketsAvailable.set(false);
+    first.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> supplierFailures.get() >= 3);
+    assertEquals(WampClient.State.RECONNECTING, backend.state());
+    try (Router second = start(port, db)) {
+      long back = System.nanoTime();
+      ticketsAvailable.set(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.state() == WampClient.State.CONNECTED);
+      long recoveredMillis = (watcher.connectedAt - back) / 1_000_000;
+      System.out.printf("reconnected %d ms after the router and its tickets were back (backoff 50..200 ms; %d "
+          + "attempts failed on the supplier)%n", recoveredMillis, supplierFailures.get());
+      assertTrue(watcher.scheduled.get() >= 3, "each failed attempt scheduled the next: " + watcher.scheduled);
+      try (WampClient publisher = WampClient.builder().uri(second.uri()).urlTicket(tickets::anonymous).build()) {
+        publisher.connect().join();
+        publisher.publish("com.example.after-outage", List.of(1), Map.of(), Options.Publish.ACKNOWLEDGED).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 1);
+      }
+      backend.close();
+      assertEquals(WampClient.State.CLOSED, backend.state());
+    }
+  }
+
+  @Test
+  void whatTheRouterRefusesToRestoreIsReportedAndTheRestWorks() throws Exception {
+    String db = TestRouters.newDatabaseUrl();
+    Router first = start(0, db);
+    int port = first.port();
+    java.util.concurrent.atomic.AtomicBoolean ticketsAvailable = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Watcher watcher = new Watcher();
+    WampClient backend = WampClient.builder().uri(first.uri()).listener(watcher)
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+        .urlTicket(() -> {
+          if (!ticketsAvailable.get()) {
+            throw new IllegalStateException("not yet");
+          }
+          return tickets.anonymous();
+        }).build();
+    backend.connect().join();
+    Registration unique = backend.register("com.example.unique", call -> "mine").join();
+    backend.register("com.example.other", call -> "still here").join();
+
+    ticketsAvailable.set(false);
+    first.close();
+    try (Router second = start(port, db);
+        WampClient rival = WampClient.builder().uri(second.uri()).urlTicket(tickets::anonymous).build()) {
+      rival.connect().join();
+      rival.register("com.example.unique", call -> "the rival's").join(); // took it while the backend was away
+      ticketsAvailable.set(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.state() == WampClient.State.CONNECTED);
+
+      ApplicationException refused = assertInstanceOf(ApplicationException.class,
+          assertThrows(java.util.concurrent.ExecutionException.class,
+              () -> unique.ended().get(5, java.util.concurrent.TimeUnit.SECONDS)).getCause());
+      assertEquals("wamp.error.procedure_already_exists", refused.uri());
+      await().atMost(Duration.ofSeconds(5)).until(() -> watcher.lost.equals(List.of("com.example.unique")));
+      assertEquals("still here", rival.call("com.example.other").join().as(String.class));
+      assertEquals("the rival's", backend.call("com.example.unique").join().as(String.class));
+      backend.close();
+    }
+  }
+
+  @Test
+  void closeWinsWhileReconnecting() throws Exception {
+    Router first = start(0, TestRouters.newDatabaseUrl());
+    Watcher watcher = new Watcher();
+    WampClient backend = WampClient.builder().uri(first.uri()).listener(watcher)
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(100)).urlTicket(tickets::anonymous).build();
+    backend.connect().join();
+    first.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.scheduled.get() >= 2);
+    backend.closeAsync().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(WampClient.State.CLOSED, backend.state());
+    int attempts = watcher.scheduled.get();
+    Thread.sleep(300);
+    assertEquals(attempts, watcher.scheduled.get(), "no attempt after close()");
+    assertEquals(WampClient.State.CLOSED, watcher.states.get(watcher.states.size() - 1));
+  }
 }

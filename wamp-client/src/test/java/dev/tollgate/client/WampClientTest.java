@@ -124,9 +124,10 @@ class WampClientTest {
       ApplicationException crash = assertInstanceOf(ApplicationException.class, failureOf(caller.call("com.example.crash")));
       assertEquals("wamp.error.runtime_error", crash.uri());
       assertEquals(List.of("boom"), crash.args());
-      callee.register("com.example.record", call -> new Order("o-1", 1)).join();
-      ApplicationException unencodable = assertInstanceOf(ApplicationException.class, failureOf(caller.call("com.example.record")));
-      assertEquals("wamp.error.runtime_error", unencodable.uri(), "a result WAMP cannot carry is answered, not dropped");
+      callee.register("com.example.unsendable", call -> new Object()).join();
+      ApplicationException unsendable = assertInstanceOf(ApplicationException.class,
+          failureOf(caller.call("com.example.unsendable")));
+      assertEquals("wamp.error.runtime_error", unsendable.uri(), "a result Jackson cannot write is answered, not dropped");
       ApplicationException none = assertInstanceOf(ApplicationException.class, failureOf(caller.call("com.example.nobody")));
       assertEquals("wamp.error.no_such_procedure", none.uri());
     }
