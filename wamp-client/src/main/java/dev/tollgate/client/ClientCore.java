@@ -225,8 +225,20 @@ final class ClientCore {
       started = true;
       setState(WampClient.State.CONNECTING, null);
     }
-    attempt();
+    startAttempt();
     return firstConnect;
+  }
+
+  /**
+   * Starts an attempt on the executor: a ticket supplier may block (fetching a ticket over HTTP), and neither the
+   * caller of connect() nor the timer, which also times calls out, should wait for it.
+   */
+  private void startAttempt() {
+    try {
+      executor.execute(this::attempt);
+    } catch (RejectedExecutionException closedAlready) {
+      attempt();
+    }
   }
 
   /** One attempt to join and restore; never throws. */
@@ -376,7 +388,7 @@ final class ClientCore {
     LOG.debug("reconnecting to {} in {} ms (attempt {}): {}", config.uri, delay, attempt, cause.toString());
     tell(l -> l.onReconnectScheduled(attempt, Duration.ofMillis(delay), cause));
     try {
-      nextAttempt = timer.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+      nextAttempt = timer.schedule(this::startAttempt, delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closedAlready) {
       LOG.debug("the client is closed; no reconnection");
     }

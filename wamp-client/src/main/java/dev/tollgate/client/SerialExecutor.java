@@ -3,7 +3,10 @@ package dev.tollgate.client;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
-/** Runs tasks one at a time, in order, on another executor: per-subscription event order without a thread each. */
+/**
+ * Runs tasks one at a time, in order, on another executor: per-subscription event order without a thread each. If the
+ * other executor refuses (it was shut down), the tasks run in the caller's thread rather than never.
+ */
 final class SerialExecutor implements Executor {
   private final Executor delegate;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -18,7 +21,19 @@ final class SerialExecutor implements Executor {
     tasks.add(task);
     if (!running) {
       running = true;
-      delegate.execute(this::drain);
+      try {
+        delegate.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+        running = false;
+        Runnable next;
+        while ((next = tasks.poll()) != null) {
+          try {
+            next.run();
+          } catch (RuntimeException e) {
+            // as in drain
+          }
+        }
+      }
     }
   }
 
