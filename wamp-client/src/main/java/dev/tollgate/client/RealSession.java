@@ -127,12 +127,19 @@ final class RealSession implements WebSocket.Listener {
       uri = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "ticket="
           + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
     }
+    if (ended) {
+      return welcome; // given up while the supplier was busy (close(), say): open nothing
+    }
     core.httpClient.newWebSocketBuilder()
         .connectTimeout(c.connectTimeout).subprotocols(c.serializer.subprotocol())
         .buildAsync(uri, this)
         .whenComplete((socket, failure) -> {
           if (failure != null) {
             end(refusal(failure));
+            return;
+          }
+          if (ended) {
+            socket.abort(); // given up while the upgrade was under way: the new socket has no session to serve
             return;
           }
           synchronized (sendLock) {

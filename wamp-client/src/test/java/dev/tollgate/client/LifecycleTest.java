@@ -181,7 +181,12 @@ class LifecycleTest {
       }).join();
       c.publish("com.example.blocking", List.of(), Map.of(), Options.Publish.ACKNOWLEDGED.withExcludeMe(false)).join();
       assertEquals("from a handler", fromHandler.get(10, TimeUnit.SECONDS));
-      c.call("com.example.echo", "x").thenRun(() -> threads.add(Thread.currentThread().getName())).join();
+      // a call's future completes on the client's threads (the dependent is attached before the answer can come)
+      CompletableFuture<Object> gate = new CompletableFuture<>();
+      callee.register("com.example.gated", call -> gate).join();
+      CompletableFuture<Void> done = c.call("com.example.gated").thenRun(() -> threads.add(Thread.currentThread().getName()));
+      gate.complete("now");
+      done.get(10, TimeUnit.SECONDS);
       assertEquals(3, threads.size());
       assertTrue(threads.stream().allMatch(t -> t.startsWith("wamp-client-")), threads.toString());
     }
@@ -193,8 +198,11 @@ class LifecycleTest {
     try (WampClient c = WampClient.builder().uri(router.uri()).executor(executor).build()) {
       String thread = c.connect().thenApply(d -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
       assertEquals("app-thread", thread);
+      CompletableFuture<Object> gate = new CompletableFuture<>();
+      c.register("com.example.gated-failure", call -> gate).join();
       CompletableFuture<String> failed = new CompletableFuture<>();
-      c.call("com.example.nobody").whenComplete((v, e) -> failed.complete(Thread.currentThread().getName()));
+      c.call("com.example.gated-failure").whenComplete((v, e) -> failed.complete(Thread.currentThread().getName()));
+      gate.completeExceptionally(new ApplicationException("com.example.error.late"));
       assertEquals("app-thread", failed.get(10, TimeUnit.SECONDS), "a failure too is delivered on the executor");
     } finally {
       executor.shutdown();

@@ -214,4 +214,57 @@ class ReconnectTest {
     assertEquals(attempts, watcher.scheduled.get(), "no attempt after close()");
     assertEquals(WampClient.State.CLOSED, watcher.states.get(watcher.states.size() - 1));
   }
+
+  @Test
+  void withoutReconnectionALostSessionEndsTheClientWithItsCause() throws Exception {
+    Router first = start(0, TestRouters.newDatabaseUrl());
+    List<Throwable> causes = new CopyOnWriteArrayList<>();
+    List<WampClient.State> states = new CopyOnWriteArrayList<>();
+    WampClient backend = WampClient.builder().uri(first.uri()).reconnect(false).urlTicket(tickets::anonymous)
+        .listener(new WampClient.Listener() {
+          @Override
+          public void onStateChanged(WampClient.State state, Throwable cause) {
+            states.add(state);
+            if (cause != null) {
+              causes.add(cause);
+            }
+          }
+        }).build();
+    backend.connect().join();
+    first.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> backend.state() == WampClient.State.CLOSED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> states.size() == 3);
+    assertEquals(List.of(WampClient.State.CONNECTING, WampClient.State.CONNECTED, WampClient.State.CLOSED), states);
+    assertEquals(1, causes.size());
+    assertInstanceOf(ConnectionLostException.class, causes.get(0), "the router's shutdown, as the client saw it");
+    backend.closeAsync().get(5, java.util.concurrent.TimeUnit.SECONDS); // closing a closed client completes at once
+  }
+
+  @Test
+  void closeWinsOverAFirstConnectStillUnderWay() throws Exception {
+    try (Router router = start(0, TestRouters.newDatabaseUrl())) {
+      java.util.concurrent.CountDownLatch supplierEntered = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      WampClient backend = WampClient.builder().uri(router.uri()).urlTicket(() -> {
+        supplierEntered.countDown();
+        try {
+          release.await(); // a ticket fetch that hangs
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return tickets.anonymous();
+      }).build();
+      CompletableFuture<SessionDetails> connecting = backend.connect();
+      assertTrue(supplierEntered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(WampClient.State.CONNECTING, backend.state());
+      backend.closeAsync().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(WampClient.State.CLOSED, backend.state());
+      assertInstanceOf(ConnectionLostException.class,
+          assertThrows(java.util.concurrent.ExecutionException.class,
+              () -> connecting.get(5, java.util.concurrent.TimeUnit.SECONDS)).getCause());
+      release.countDown(); // the supplier returns: the abandoned attempt must not join now
+      Thread.sleep(300);
+      assertEquals(WampClient.State.CLOSED, backend.state());
+    }
+  }
 }
