@@ -13,13 +13,24 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Judges tickets exactly as OroPlatform's WebsocketAuthenticationByTicketProvider does, in the same order (format,
- * date, user, digest), and then refuses a ticket seen before. Times are whole seconds, as PHP's are; both limits
- * are inclusive: a ticket exactly {@code ttl} old, or exactly {@code futureTolerance} ahead, is still good.
+ * Judges tickets as OroPlatform's WebsocketAuthenticationByTicketProvider does (format, date, user, digest), and then
+ * refuses a ticket seen before. Times are whole seconds, as PHP's are; both limits are inclusive: a ticket exactly
+ * {@code ttl} old, or exactly {@code futureTolerance} ahead, is still good.
+ *
+ * <p>Unlike Oro's, a ticket for a user that does not exist costs the same digest as one for a user that does (made
+ * with a stand-in password, and refused after it), so that the time a refusal takes does not tell an outsider which
+ * user names exist; a disabled user too is refused after the digest. The verdict's reason still says which it was,
+ * for the log.
  *
  * <p>Thread-safe. Each check costs about 5000 SHA-512 rounds: run it off the I/O threads.
  */
 public final class TicketVerifier {
+  /**
+   * What the digest of a ticket for an unknown user is made with: as long as a bcrypt hash, so that the digest's work
+   * is the same (it hashes the password with the rest), and matching no real hash.
+   */
+  private static final String STAND_IN_PASSWORD = "$2y$12$" + "0".repeat(53);
+
   private final TicketSecret secret;
   private final UserStore users;
   private final Duration ttl;
@@ -75,16 +86,21 @@ public final class TicketVerifier {
       return Prepared.refused(Reason.REPLAYED, "this ticket was already used; tickets are one-time");
     }
     if (t.isAnonymous()) {
-      return new Prepared(null, t, null, secret.anonymousPassword(), created);
+      return new Prepared(null, t, null, secret.anonymousPassword(), created, null);
     }
     Optional<User> found = users.find(t.username());
     if (found.isEmpty()) {
-      return Prepared.refused(Reason.UNKNOWN_USER, "no user '" + t.username() + "' in " + users.providerName());
+      // refused by finish(), after the same digest a known user's ticket costs
+      return new Prepared(null, t, null, STAND_IN_PASSWORD, created,
+          new TicketVerdict.Refused(Reason.UNKNOWN_USER, "no user '" + t.username() + "' in " + users.providerName()));
     }
-    return new Prepared(null, t, found.get(), found.get().passwordHash(), created);
+    return new Prepared(null, t, found.get(), found.get().passwordHash(), created, null);
   }
 
-  /** The costly part of a check prepared by {@link #prepare}: the digest (5,000 rounds), then the one-time claim. */
+  /**
+   * The costly part of a check prepared by {@link #prepare}: the digest (5,000 rounds), then the one-time claim. A
+   * ticket for an unknown user is refused here, after the digest, like one with a wrong digest.
+   */
   public TicketVerdict finish(Prepared prepared, Instant now) {
     if (prepared.refused() != null) {
       return prepared.refused();
@@ -92,7 +108,12 @@ public final class TicketVerifier {
     OroTicket t = prepared.ticket();
     User user = prepared.user();
     String expected = OroTicket.digest(secret, t.nonce(), t.created(), prepared.password());
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), t.digest().getBytes(StandardCharsets.UTF_8))) {
+    boolean digestMatches =
+        MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), t.digest().getBytes(StandardCharsets.UTF_8));
+    if (prepared.refusedAfterDigest() != null) {
+      return prepared.refusedAfterDigest();
+    }
+    if (!digestMatches) {
       return new TicketVerdict.Refused(Reason.INVALID_DIGEST, t.isAnonymous()
           ? "digest mismatch: the anonymous ticket was not made with this secret"
           : "digest mismatch: made with another secret or another password hash of '" + t.username() + "'");
@@ -116,11 +137,13 @@ public final class TicketVerifier {
 
   /**
    * A check half done by {@link #prepare}: either {@code refused}, or the ticket with the password its digest is
-   * made with (the user's stored hash, or the secret's for an anonymous ticket).
+   * made with (the user's stored hash, the secret's for an anonymous ticket, a stand-in for an unknown user, whose
+   * refusal waits in {@code refusedAfterDigest}).
    */
-  public record Prepared(TicketVerdict.Refused refused, OroTicket ticket, User user, String password, long created) {
+  public record Prepared(TicketVerdict.Refused refused, OroTicket ticket, User user, String password, long created,
+      TicketVerdict.Refused refusedAfterDigest) {
     static Prepared refused(Reason reason, String detail) {
-      return new Prepared(new TicketVerdict.Refused(reason, detail), null, null, null, 0);
+      return new Prepared(new TicketVerdict.Refused(reason, detail), null, null, null, 0, null);
     }
 
     @Override

@@ -250,7 +250,10 @@ public final class Security implements Gatekeeper, AutoCloseable {
   public CompletableFuture<CredentialsOutcome> ticketForCredentials(String username, String password, String clientAddress) {
     return throttle.run(clientAddress, () -> {
       Optional<User> user = users.find(username);
-      if (user.isPresent() && user.get().enabled() && Passwords.matches(password, user.get().passwordHash())) {
+      // The same bcrypt whether or not the user exists, and whether or not it is enabled: a refusal's time tells
+      // nothing (Passwords.check).
+      boolean matches = Passwords.check(password, user.map(User::passwordHash).orElse(null));
+      if (matches && user.isPresent() && user.get().enabled()) {
         return CredentialsOutcome.ticket(generator.forUser(user.get().username(), user.get().passwordHash()));
       }
       throttle.failed(clientAddress, System.nanoTime());
