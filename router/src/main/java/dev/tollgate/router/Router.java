@@ -4,6 +4,8 @@ import dev.tollgate.router.internal.core.Counters;
 import dev.tollgate.router.internal.core.RouterCore;
 import dev.tollgate.router.internal.http.BrowserRefusal;
 import dev.tollgate.router.internal.http.ClientAddress;
+import dev.tollgate.router.internal.http.Metrics;
+import dev.tollgate.router.internal.http.OperationsEndpoint;
 import dev.tollgate.router.internal.http.TicketCors;
 import dev.tollgate.router.internal.http.TicketEndpoint;
 import dev.tollgate.router.internal.http.UrlTicketHandler;
@@ -49,6 +51,7 @@ public final class Router implements AutoCloseable {
   private final RouterConfig config;
   private final Security security;
   private final Counters counters;
+  private final Metrics metrics;
 
   private Router(RouterConfig config, Security security, Counters counters) {
     this.config = config;
@@ -76,11 +79,14 @@ public final class Router implements AutoCloseable {
     server.addConnector(connector);
 
     // URL tickets are judged first; then the WebSocket upgrade (a browser's refused ticket included); plain HTTP goes
-    // to the ticket endpoint, behind its CORS, or 404/426.
+    // to the operations endpoints (/health, /ready, /metrics), the ticket endpoint behind its CORS, or 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
     upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(),
         new BrowserRefusal.Negotiator(server.getScheduler(), new WampNegotiator(transport, clientAddress)));
-    upgrade.setHandler(new TicketCors(config, new TicketEndpoint(config, security, clientAddress, new NotAnUpgrade(config))));
+    this.metrics = new Metrics(counters, security, transport::snapshot);
+    Handler tickets = new TicketCors(config, new TicketEndpoint(config, security, clientAddress, new NotAnUpgrade(config)));
+    upgrade.setHandler(new OperationsEndpoint(config, security, clientAddress, metrics,
+        () -> server.isStarted() && connector.isOpen(), tickets));
     server.setHandler(new UrlTicketHandler(config, security, clientAddress, upgrade));
     // The graceful part of a shutdown is WAMP's (Transport.shutdown: GOODBYE, a grace, then abort); what is still
     // open after it (HTTP keep-alive connections, v1 connections being aborted) is closed at once. A Jetty graceful
@@ -144,6 +150,7 @@ public final class Router implements AutoCloseable {
         LOG.info("shutdown: {} connection(s) did not answer GOODBYE in time and were aborted", aborted);
       }
       server.stop();
+      metrics.close();
       security.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

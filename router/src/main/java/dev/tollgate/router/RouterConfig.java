@@ -101,7 +101,9 @@ public final class RouterConfig {
           new Setting("origins.allowed", "localhost,127.0.0.1",
               "Hosts a browser's Origin may name (comma-separated, * for any); others get 403. No Origin is allowed."),
           new Setting("rules.preset", "oro",
-              "Rules loaded once into a new database: oro, open (everyone may do everything; for trying out) or none."));
+              "Rules loaded once into a new database: oro, open (everyone may do everything; for trying out) or none."),
+          new Setting("metrics.access", "local",
+              "Who may read GET /metrics and the reasons of GET /ready: local (loopback clients only), admin (HTTP Basic, a user with role admin), open, or off."));
 
   private static final Set<String> KEYS = keys();
 
@@ -368,6 +370,11 @@ public final class RouterConfig {
           case "rules.preset" -> {
             if (!java.util.Set.of("oro", "open", "none").contains(get(key))) {
               throw new IllegalArgumentException("expected oro, open or none");
+            }
+          }
+          case "metrics.access" -> {
+            if (!java.util.Set.of("local", "admin", "open", "off").contains(get(key))) {
+              throw new IllegalArgumentException("expected local, admin, open or off");
             }
           }
           case "auth.ticket-path" -> {

@@ -18,6 +18,69 @@ public final class Counters implements RouterMetrics {
   public final LongAdder authenticationFailures = new LongAdder();
   public final LongAdder authenticationsPaced = new LongAdder();
   public final LongAdder authenticationsThrottled = new LongAdder();
+  /** WAMP messages read, by message code (v1 ones counted as the v2 messages they become). */
+  private final LongAdder[] messagesIn = adders(MAX_CODE + 1);
+  /** WAMP messages queued to peers, by message code, EVENTs apart (they are {@link #eventsDelivered}). */
+  private final LongAdder[] messagesOut = adders(MAX_CODE + 1);
+  /** Authentication failures by reason: the ticket verdict's reasons, and {@code PASSWORD} for the ticket endpoint. */
+  private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> failuresByReason =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Where a call's round trip (CALL in to RESULT or ERROR out, nanoseconds) goes: the metrics endpoint's histogram,
+   * set once at start; nothing until then.
+   */
+  private volatile java.util.function.LongConsumer callRoundTrips = nanos -> { };
+
+  /** Message codes are small; anything above is not a WAMP message and is not counted. */
+  static final int MAX_CODE = 70;
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  public void messageIn(int code) {
+    if (code >= 0 && code <= MAX_CODE) {
+      messagesIn[code].increment();
+    }
+  }
+
+  public void messageOut(int code) {
+    if (code >= 0 && code <= MAX_CODE) {
+      messagesOut[code].increment();
+    }
+  }
+
+  public long messagesIn(int code) {
+    return code >= 0 && code <= MAX_CODE ? messagesIn[code].sum() : 0;
+  }
+
+  public long messagesOut(int code) {
+    return code >= 0 && code <= MAX_CODE ? messagesOut[code].sum() : 0;
+  }
+
+  /** Counts one failure ({@link #authenticationFailures} is counted by the throttle) under its reason. */
+  public void authenticationFailure(String reason) {
+    failuresByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  /** The failures by reason so far. */
+  public java.util.Map<String, Long> authenticationFailuresByReason() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    failuresByReason.forEach((reason, n) -> out.put(reason, n.sum()));
+    return out;
+  }
+
+  public void callRoundTrip(long nanos) {
+    callRoundTrips.accept(nanos);
+  }
+
+  public void callRoundTrips(java.util.function.LongConsumer sink) {
+    this.callRoundTrips = java.util.Objects.requireNonNull(sink, "sink");
+  }
 
   @Override
   public long sessionsOpened() {

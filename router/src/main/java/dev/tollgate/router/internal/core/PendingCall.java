@@ -24,6 +24,8 @@ final class PendingCall {
   volatile boolean streaming;
   /** The CALL's timeout in milliseconds when the router enforces it, else 0; set before the invocation is sent. */
   volatile long timeoutMillis;
+  /** When the CALL was routed (System.nanoTime), for the round-trip histogram. */
+  private final long routedNanos = System.nanoTime();
   private boolean settled;
   private Timers.Task timeout;
 
@@ -47,6 +49,7 @@ final class PendingCall {
       timeout.cancel();
       timeout = null;
     }
+    caller.counters().callRoundTrip(System.nanoTime() - routedNanos);
     return true;
   }
 

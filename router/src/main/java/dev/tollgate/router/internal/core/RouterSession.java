@@ -176,11 +176,17 @@ public final class RouterSession {
     }
   }
 
+  /** The router's counters, for what this session's calls and messages add to them. */
+  Counters counters() {
+    return router.counters();
+  }
+
   /**
    * Handles one message from the peer. Returns null when done, or a future when the session waits for a slow check
    * (a ticket): the transport should read the next message only once it completes.
    */
   public synchronized CompletableFuture<Void> onMessage(WampMessage message) {
+    router.counters().messageIn(message.code());
     State s = state;
     if (s == State.CLOSED) {
       return null;

@@ -136,6 +136,17 @@ final class AuthThrottle {
     }, delay, TimeUnit.NANOSECONDS);
   }
 
+  /** How many addresses are throttled at {@code nowNanos}. */
+  int throttledAddresses(long nowNanos) {
+    int n = 0;
+    for (String address : byAddress.keySet()) {
+      if (isThrottled(address, nowNanos)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   void failed(String address, long nowNanos) {
     failures.increment();
     if (byAddress.size() >= MAX_ADDRESSES) {

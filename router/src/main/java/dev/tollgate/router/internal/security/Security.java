@@ -53,11 +53,13 @@ public final class Security implements Gatekeeper, AutoCloseable {
   private final AuthThrottle throttle;
   private final ThreadPoolExecutor pool;
   private final java.util.concurrent.ScheduledExecutorService timer;
+  private final Counters counters;
   private volatile Authorizer authorizer;
   private volatile long revision = -1;
 
   private Security(RouterConfig config, Counters counters) {
     this.config = config;
+    this.counters = counters;
     this.db = Database.open(config.databaseUrl());
     this.users = config.userStore(db);
     this.rules = db.rules();
@@ -203,6 +205,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
 
   private TicketOutcome refused(TicketVerdict.Refused refused, String remoteAddress) {
     throttle.failed(remoteAddress, System.nanoTime());
+    counters.authenticationFailure(refused.reason().name());
     LOG.info("ticket refused from {}: {} ({})", remoteAddress, refused.reason(), refused.detail());
     return TicketOutcome.refused(TicketOutcome.Refusal.INVALID, refused, publicMessage(refused.reason()));
   }
@@ -232,6 +235,37 @@ public final class Security implements Gatekeeper, AutoCloseable {
     }
   }
 
+  /** How many client addresses are throttled now (their costly checks are paced). */
+  public int throttledAddresses() {
+    return throttle.throttledAddresses(System.nanoTime());
+  }
+
+  /**
+   * Why the router is not ready to take logins, empty when it is: its database (users, rules, used tickets) must
+   * answer, and so must an external user database. Checked on the auth pool, within {@code within}; a check that
+   * does not answer in time counts as not ready.
+   */
+  public CompletableFuture<java.util.List<String>> notReady(java.time.Duration within) {
+    return CompletableFuture.supplyAsync(() -> {
+      java.util.List<String> problems = new java.util.ArrayList<>();
+      try {
+        db.revision();
+      } catch (RuntimeException e) {
+        problems.add("Tollgate's database does not answer: " + e.getMessage());
+      }
+      if (!(users instanceof dev.tollgate.auth.UserAdmin)) { // an external user database (user-source jdbc)
+        try {
+          users.find("tollgate-readiness-check");
+        } catch (RuntimeException e) {
+          problems.add("the user database (" + users.providerName() + ") does not answer: " + e.getMessage());
+        }
+      }
+      return problems;
+    }, pool).completeOnTimeout(java.util.List.of("the databases did not answer within " + within.toMillis() + " ms"),
+        within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(e -> java.util.List.of("the readiness check could not run: " + e.getMessage()));
+  }
+
   /** What a client is told: enough to act on, without telling an attacker whether a user exists. */
   static String publicMessage(TicketVerdict.Reason reason) {
     return switch (reason) {
@@ -257,9 +291,28 @@ public final class Security implements Gatekeeper, AutoCloseable {
         return CredentialsOutcome.ticket(generator.forUser(user.get().username(), user.get().passwordHash()));
       }
       throttle.failed(clientAddress, System.nanoTime());
+      counters.authenticationFailure("PASSWORD");
       LOG.info("ticket request from {} refused: bad credentials for '{}'", clientAddress, username);
       return CredentialsOutcome.WRONG;
     }, pool, CredentialsOutcome.THROTTLED, CredentialsOutcome.BUSY);
+  }
+
+  /**
+   * Whether HTTP Basic credentials are those of an enabled user with role {@code admin}, for the operations endpoints.
+   * Costs a bcrypt, like a ticket request, and counts against the address's throttle when they are not.
+   */
+  public CompletableFuture<Boolean> isAdmin(String username, String password, String clientAddress) {
+    return throttle.run(clientAddress, () -> {
+      Optional<User> user = users.find(username);
+      boolean matches = Passwords.check(password, user.map(User::passwordHash).orElse(null));
+      if (matches && user.isPresent() && user.get().enabled() && user.get().roles().contains("admin")) {
+        return true;
+      }
+      throttle.failed(clientAddress, System.nanoTime());
+      counters.authenticationFailure("PASSWORD");
+      LOG.info("operations request from {} refused: not an admin's credentials", clientAddress);
+      return false;
+    }, pool, false, false);
   }
 
   /** What a request for a ticket came to, as the HTTP status that says it: 200 with a ticket, 401, 429 or 503. */

@@ -64,6 +64,25 @@ final class Connections extends AbstractLifeCycle implements Dumpable {
     }, periodMillis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * What the metrics show of the open connections, read when scraped: sessions by (realm, dialect, authrole), and
+   * the bytes waiting in all outbound queues. One pass over the connections; nothing on the message path.
+   */
+  Transport.Snapshot snapshot() {
+    java.util.Map<java.util.List<String>, Long> sessions = new java.util.HashMap<>();
+    long queued = 0;
+    for (WebSocketConnection c : open) {
+      queued += c.queuedBytes();
+      var session = c.session();
+      var realm = session.realm();
+      if (realm != null) {
+        String dialect = c.format().name().toLowerCase(java.util.Locale.ROOT);
+        sessions.merge(java.util.List.of(realm.name(), dialect, String.valueOf(session.authrole())), 1L, Long::sum);
+      }
+    }
+    return new Transport.Snapshot(sessions, queued, open.size());
+  }
+
   /** See {@link Transport#shutdown}. */
   int shutdown(Duration grace) throws InterruptedException {
     stopping = true;

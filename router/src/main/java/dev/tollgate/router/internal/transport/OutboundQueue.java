@@ -23,6 +23,11 @@ final class OutboundQueue {
   private final long maxBytes;
   private final int maxMessages;
 
+  /** Bytes waiting now. */
+  long queuedBytes() {
+    return bytes.get();
+  }
+
   OutboundQueue(long maxBytes, int maxMessages) {
     this.maxBytes = maxBytes;
     this.maxMessages = maxMessages;

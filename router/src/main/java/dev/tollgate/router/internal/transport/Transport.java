@@ -63,6 +63,20 @@ public final class Transport extends ContainerLifeCycle {
     return connections;
   }
 
+  /**
+   * The open connections as the metrics show them.
+   *
+   * @param sessions joined sessions by (realm, dialect, authrole); dialect is json, msgpack, cbor or v1
+   * @param queuedBytes bytes waiting in all outbound queues
+   * @param connections open WebSocket connections, joined or not
+   */
+  public record Snapshot(java.util.Map<java.util.List<String>, Long> sessions, long queuedBytes, int connections) {}
+
+  /** One pass over the open connections, for a scrape. */
+  public Snapshot snapshot() {
+    return connections.snapshot();
+  }
+
   Scheduler scheduler() {
     return scheduler;
   }

@@ -250,6 +250,11 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     }
   }
 
+  /** Bytes waiting in this connection's outbound queue. */
+  long queuedBytes() {
+    return queue.queuedBytes();
+  }
+
   RouterSession session() {
     return session;
   }
@@ -270,6 +275,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
   public void send(WampMessage message) {
     byte[] bytes = encode(message);
     if (bytes != null) {
+      transport.core().counters().messageOut(message.code());
       sendBytes(bytes);
     }
   }
