@@ -26,10 +26,18 @@ public final class Counters implements RouterMetrics {
   private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> failuresByReason =
       new java.util.concurrent.ConcurrentHashMap<>();
   /**
-   * Where a call's round trip (CALL in to RESULT or ERROR out, nanoseconds) goes: the metrics endpoint's histogram,
-   * set once at start; nothing until then.
+   * Calls' round trips (CALL routed to RESULT or ERROR sent) as a histogram: a count per bucket of
+   * {@link #ROUND_TRIP_BOUNDS_NANOS} (the last counts what is above them all) and the sum. Striped adders, so that
+   * every call can count itself without a lock or a shared atomic (Micrometer's timer cost about a tenth of RPC
+   * throughput on 2 cores).
    */
-  private volatile java.util.function.LongConsumer callRoundTrips = nanos -> { };
+  private final LongAdder[] roundTripBuckets = adders(ROUND_TRIP_BOUNDS_NANOS.length + 1);
+  private final LongAdder roundTripNanos = new LongAdder();
+
+  /** The histogram's upper bounds: 100 µs to 60 s. */
+  public static final long[] ROUND_TRIP_BOUNDS_NANOS = {100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L,
+      5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L,
+      2_500_000_000L, 5_000_000_000L, 10_000_000_000L, 30_000_000_000L, 60_000_000_000L};
 
   /** Message codes are small; anything above is not a WAMP message and is not counted. */
   static final int MAX_CODE = 70;
@@ -75,11 +83,25 @@ public final class Counters implements RouterMetrics {
   }
 
   public void callRoundTrip(long nanos) {
-    callRoundTrips.accept(nanos);
+    int i = 0;
+    while (i < ROUND_TRIP_BOUNDS_NANOS.length && nanos > ROUND_TRIP_BOUNDS_NANOS[i]) {
+      i++;
+    }
+    roundTripBuckets[i].increment();
+    roundTripNanos.add(nanos);
   }
 
-  public void callRoundTrips(java.util.function.LongConsumer sink) {
-    this.callRoundTrips = java.util.Objects.requireNonNull(sink, "sink");
+  /** Calls counted in each bucket (not cumulative); the last is above every bound. */
+  public long[] callRoundTripBuckets() {
+    long[] out = new long[roundTripBuckets.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = roundTripBuckets[i].sum();
+    }
+    return out;
+  }
+
+  public long callRoundTripNanos() {
+    return roundTripNanos.sum();
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,29 +18,30 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * What {@code GET /metrics} shows, in Prometheus's text format: the router's counters (read from the core's
  * {@link Counters} when scraped, so the message path only bumps a LongAdder), the open sessions by realm, dialect and
  * authrole and the bytes queued to peers (one pass over the connections per scrape), the call round trip as a
- * histogram, authentication by outcome, and the JVM's own meters.
+ * histogram (written from the core's own buckets), authentication by outcome, and the JVM's own meters.
  *
  * <p>Thread-safe: a scrape takes a fresh snapshot of the connections, then renders.
  */
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counters counters;
   private final Supplier<Transport.Snapshot> connections;
   private final MultiGauge sessions;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile Transport.Snapshot last = new Transport.Snapshot(Map.of(), 0, 0);
 
   public Metrics(Counters counters, Security security, Supplier<Transport.Snapshot> connections) {
+    this.counters = counters;
     this.connections = connections;
     this.sessions = MultiGauge.builder("tollgate.sessions")
         .description("WAMP sessions joined now, by realm, dialect (json, msgpack, cbor, v1) and authrole")
@@ -94,12 +94,6 @@ public final class Metrics implements AutoCloseable {
     Gauge.builder("tollgate.throttled.addresses", security, Security::throttledAddresses)
         .description("Client addresses whose costly checks are paced now").register(registry);
 
-    Timer roundTrips = Timer.builder("tollgate.calls.round.trip")
-        .description("From a CALL routed to its RESULT or ERROR sent").publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry);
-    counters.callRoundTrips(nanos -> roundTrips.record(nanos, TimeUnit.NANOSECONDS));
-
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -121,7 +115,30 @@ public final class Metrics implements AutoCloseable {
     now.sessions().forEach((key, count) ->
         rows.add(MultiGauge.Row.of(Tags.of("realm", key.get(0), "dialect", key.get(1), "authrole", key.get(2)), count)));
     sessions.register(rows, true);
-    return registry.scrape();
+    return registry.scrape() + roundTrips();
+  }
+
+  /**
+   * The call round-trip histogram in the text format, written here from the core's striped buckets (see
+   * Counters.callRoundTrip: a Micrometer timer on every call cost too much).
+   */
+  private String roundTrips() {
+    long[] buckets = counters.callRoundTripBuckets();
+    StringBuilder out = new StringBuilder(1024);
+    out.append("# HELP tollgate_calls_round_trip_seconds From a CALL routed to its RESULT or ERROR sent\n");
+    out.append("# TYPE tollgate_calls_round_trip_seconds histogram\n");
+    long cumulative = 0;
+    for (int i = 0; i < Counters.ROUND_TRIP_BOUNDS_NANOS.length; i++) {
+      cumulative += buckets[i];
+      out.append("tollgate_calls_round_trip_seconds_bucket{le=\"")
+          .append(BigDecimal.valueOf(Counters.ROUND_TRIP_BOUNDS_NANOS[i], 9).stripTrailingZeros().toPlainString())
+          .append("\"} ").append(cumulative).append('\n');
+    }
+    cumulative += buckets[buckets.length - 1];
+    out.append("tollgate_calls_round_trip_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+    out.append("tollgate_calls_round_trip_seconds_count ").append(cumulative).append('\n');
+    out.append("tollgate_calls_round_trip_seconds_sum ").append(counters.callRoundTripNanos() / 1e9).append('\n');
+    return out.toString();
   }
 
   /** The content type of {@link #scrape()}. */

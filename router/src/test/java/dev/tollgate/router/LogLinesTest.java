@@ -1,0 +1,103 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.protocol.Serializer;
+import java.io.BufferedReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The router's log as an operator reads it, from a router started as the command line starts it (a JVM of its own,
+ * with the shipped logback configuration): one line when a session joins and one when its connection ends, with who,
+ * from where, in which dialect and for how long; and, with {@code TOLLGATE_LOG_FORMAT=JSON}, every line a JSON object.
+ */
+class LogLinesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void jsonLinesTellEachSessionsStartAndEnd(@TempDir Path data) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the shipped configuration, not the tests' logback-test.xml, which the classpath would prefer
+        "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--server.host=127.0.0.1",
+        "--server.port=0", "--server.path=/ws", "--data.dir=" + data, "--rules.preset=open")
+        .redirectErrorStream(true);
+    pb.environment().put("TOLLGATE_LOG_FORMAT", "JSON");
+    Process router = pb.start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = router.inputReader(StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (java.io.IOException ended) {
+        // the process is gone
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      JsonNode listening = next(lines, "Tollgate listening on");
+      Matcher port = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)/ws").matcher(listening.get("formattedMessage").asText());
+      assertTrue(port.find(), listening.toString());
+      assertEquals("INFO", listening.get("level").asText());
+      assertEquals("dev.tollgate.router.Router", listening.get("loggerName").asText());
+
+      long sessionId;
+      try (TestClient c = TestClient.connect(URI.create("ws://127.0.0.1:" + port.group(1) + "/ws"), Serializer.CBOR)) {
+        sessionId = c.join("realm1").session();
+        String joined = next(lines, "joined realm").get("formattedMessage").asText();
+        assertEquals("session " + sessionId + " joined realm realm1 from 127.0.0.1 (authid " + sessionId
+            + ", role anonymous, cbor)",
+            joined.replaceAll("from /?127\\.0\\.0\\.1:\\d+", "from 127.0.0.1"));
+      }
+      String closed = next(lines, "closed (session " + sessionId).get("formattedMessage").asText();
+      assertTrue(closed.matches("connection from /?127\\.0\\.0\\.1:\\d+ closed \\(session " + sessionId
+          + ", authid " + sessionId + ", role anonymous, cbor, joined for \\d+\\.\\d s\\) by the peer: \\d+.*"), closed);
+    } finally {
+      router.destroy();
+      assertTrue(router.waitFor(10, TimeUnit.SECONDS), "the router stops on SIGTERM");
+    }
+    List<String> rest = List.copyOf(lines);
+    for (String line : rest) {
+      assertNotNull(JSON.readTree(line), "every line is JSON: " + line);
+    }
+  }
+
+  /** The next log line whose message contains {@code text}; every line before it must be JSON too. */
+  private static JsonNode next(BlockingQueue<String> lines, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line == null) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (java.io.IOException notJson) {
+        throw new AssertionError("a log line that is not JSON: " + line, notJson);
+      }
+      if (node.path("formattedMessage").asText().contains(text)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no log line with '" + text + "' within 30 s");
+  }
+}
