@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Tollgate 0.1.0",
     description = "A WAMP router for Java and PHP shops.",
-    subcommands = {Main.Serve.class, Main.Settings.class, AdminCommands.UserCommand.class, AdminCommands.RoleCommand.class,
+    subcommands = {Main.Serve.class, Main.Settings.class, Main.OroConfig.class, AdminCommands.UserCommand.class,
+        AdminCommands.RoleCommand.class,
         AdminCommands.RuleCommand.class, AdminCommands.TicketCommand.class})
 public final class Main implements Runnable {
 
@@ -50,7 +51,18 @@ public final class Main implements Runnable {
 
   /** Loads a properties file, then applies {@code --key=value} overrides, each checked against the known settings. */
   static RouterConfig configFrom(Path file, List<String> overrides) throws IOException {
+    return configFrom(null, file, overrides);
+  }
+
+  /**
+   * What an Oro application's configuration says ({@code oroApp}, may be null), then a properties file, then
+   * {@code --key=value} overrides: later ones win.
+   */
+  static RouterConfig configFrom(Path oroApp, Path file, List<String> overrides) throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
+    if (oroApp != null) {
+      settings.putAll(dev.tollgate.router.internal.oro.OroApplication.read(oroApp, System.getenv()).settings());
+    }
     if (file != null) {
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(file)) {
@@ -77,6 +89,11 @@ public final class Main implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file with settings.")
     Path config;
 
+    @Option(names = "--oro-app", paramLabel = "DIR",
+        description = "An Oro application's root: its secret, listener and database are read at start (see oro-config);"
+            + " --config and flags win over them.")
+    Path oroApp;
+
     @CommandLine.Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -84,7 +101,7 @@ public final class Main implements Runnable {
     public Integer call() throws Exception {
       RouterConfig cfg;
       try {
-        cfg = configFrom(config, overrides);
+        cfg = configFrom(oroApp, config, overrides);
       } catch (IllegalArgumentException e) {
         System.err.println("tollgate: " + e.getMessage());
         return 2;
@@ -96,6 +113,36 @@ public final class Main implements Runnable {
         stopped.countDown();
       }, "tollgate-shutdown"));
       stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(mixinStandardHelpOptions = true, name = "oro-config",
+      description = "Read an Oro application's configuration (.env-app, .env-app.local, config/parameters.yml, the"
+          + " environment) and write the Tollgate settings it implies: the secret, the listener, Oro's database as the"
+          + " user source, the Oro rules. Prints what it found, secrets masked.")
+  static final class OroConfig implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "ORO_APP_DIR", description = "The Oro application's root directory.")
+    Path oroApp;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the settings (default: ${DEFAULT-VALUE}).")
+    Path output = Path.of("tollgate.properties");
+
+    @Option(names = "--force", description = "Overwrite FILE if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      var app = dev.tollgate.router.internal.oro.OroApplication.read(oroApp, System.getenv());
+      RouterConfig.defaults().with(app.settings()); // fails here, naming the setting, if a value is unusable
+      if (Files.exists(output) && !force) {
+        throw new IllegalArgumentException(output + " exists; give --force to overwrite it");
+      }
+      Files.writeString(output, app.propertiesFile());
+      System.out.println("Read the Oro application in " + oroApp.toAbsolutePath().normalize() + ":");
+      app.findings().forEach(line -> System.out.println("  " + line));
+      app.warnings().forEach(line -> System.out.println("  warning: " + line));
+      System.out.println("Wrote " + output + "; run: tollgate serve --config " + output);
       return 0;
     }
   }

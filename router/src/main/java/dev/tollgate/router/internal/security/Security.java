@@ -159,9 +159,22 @@ public final class Security implements Gatekeeper, AutoCloseable {
     }
     TicketOutcome busy = TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, BUSY);
     TicketOutcome throttled = TicketOutcome.refused(TicketOutcome.Refusal.THROTTLED, null, THROTTLED);
-    return offload(() -> verifier.prepare(ticket, Instant.now()), null).thenCompose(prepared -> {
+    TicketOutcome unavailable = TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, UNAVAILABLE);
+    return offload(() -> {
+      try {
+        return verifier.prepare(ticket, Instant.now());
+      } catch (RuntimeException e) {
+        // the user database (or Tollgate's own, for used tickets) did not answer: the ticket may be good, so the
+        // client is told to come back (503), not that it is refused
+        LOG.warn("ticket check from {} failed: {}", clientAddress, e.toString());
+        return UNAVAILABLE_PREPARED;
+      }
+    }, null).thenCompose(prepared -> {
       if (prepared == null) {
         return CompletableFuture.completedFuture(busy);
+      }
+      if (prepared == UNAVAILABLE_PREPARED) {
+        return CompletableFuture.completedFuture(unavailable);
       }
       if (prepared.refused() != null) {
         return CompletableFuture.completedFuture(refused(prepared.refused(), clientAddress));
@@ -179,6 +192,10 @@ public final class Security implements Gatekeeper, AutoCloseable {
   }
 
   public static final String BUSY = "the router is busy authenticating; try again shortly";
+  public static final String UNAVAILABLE = "the ticket could not be checked now; try again shortly";
+  /** What prepare() came to when a database failed; only compared by identity. */
+  private static final TicketVerifier.Prepared UNAVAILABLE_PREPARED =
+      new TicketVerifier.Prepared(null, null, null, null, 0, null);
   public static final String THROTTLED = "too many failed authentications from this address; try again later";
 
   private TicketOutcome judge(TicketVerifier.Prepared prepared, String remoteAddress) {
@@ -187,8 +204,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
       verdict = verifier.finish(prepared, Instant.now());
     } catch (RuntimeException e) {
       LOG.warn("ticket check from {} failed: {}", remoteAddress, e.toString());
-      return TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null,
-          "the ticket could not be checked now; try again shortly");
+      return TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, UNAVAILABLE);
     }
     if (verdict instanceof TicketVerdict.Accepted ok) {
       String key = TicketVerifier.nonceKey(ok.ticket());
