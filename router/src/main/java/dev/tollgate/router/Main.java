@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tollgate",
     mixinStandardHelpOptions = true,
-    version = "Tollgate 0.1.0",
+    versionProvider = Main.Version.class,
     description = "A WAMP router for Java and PHP shops.",
     subcommands = {Main.Serve.class, Main.Settings.class, Main.OroConfig.class, AdminCommands.UserCommand.class,
         AdminCommands.RoleCommand.class,
@@ -147,13 +147,64 @@ public final class Main implements Runnable {
     }
   }
 
+  /** {@code tollgate --version}: the version and the commit it was built from, read from what the build wrote. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {line()};
+    }
+
+    static String line() {
+      Properties version = resource("/tollgate-version.properties");
+      Properties git = resource("/tollgate-git.properties");
+      String commit = git.getProperty("git.commit.id.abbrev", "unknown");
+      if ("true".equals(git.getProperty("git.dirty"))) {
+        commit += " with uncommitted changes";
+      }
+      return "Tollgate " + version.getProperty("version", "unknown") + " (commit " + commit
+          + (git.containsKey("git.commit.time") ? ", " + git.getProperty("git.commit.time") : "") + ")";
+    }
+
+    private static Properties resource(String name) {
+      Properties p = new Properties();
+      try (var in = Main.class.getResourceAsStream(name)) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // a build without it: "unknown"
+      }
+      return p;
+    }
+  }
+
+  /** Every setting with its default, commented out, as a properties file: the distribution's conf/tollgate.properties. */
+  static String sampleConfiguration() {
+    StringBuilder out = new StringBuilder();
+    out.append("# Tollgate's settings, each with its default. Uncomment a line to change it; flags win over this file\n");
+    out.append("# (bin/tollgate serve --config conf/tollgate.properties --server.port=9000). 'tollgate settings' lists them.\n");
+    for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
+      out.append('\n');
+      out.append("# ").append(s.description()).append('\n');
+      out.append('#').append(s.key()).append('=').append(s.defaultValue()).append('\n');
+    }
+    return out.toString();
+  }
+
   @Command(mixinStandardHelpOptions = true, name = "settings", description = "List every setting with its default.")
   static final class Settings implements Runnable {
     @Option(names = "--markdown", description = "As the rows of the README's table.")
     boolean markdown;
 
+    @Option(names = "--properties", description = "As a properties file with every default, commented out.")
+    boolean properties;
+
     @Override
     public void run() {
+      if (properties) {
+        System.out.print(sampleConfiguration());
+        return;
+      }
       for (RouterConfig.Setting s : RouterConfig.SETTINGS) {
         if (markdown) {
           System.out.println("| `" + s.key() + "` | `" + s.defaultValue() + "` | " + s.description() + " |");
