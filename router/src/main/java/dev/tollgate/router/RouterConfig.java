@@ -275,6 +275,9 @@ public final class RouterConfig {
    * line's ticket verbs both ask here, so that they cannot disagree on who a user is.
    */
   public dev.tollgate.auth.UserStore userStore(dev.tollgate.auth.Database own) {
+    if (get("users.source").equals("jdbc") && get("users.jdbc.url").isBlank()) {
+      throw new IllegalArgumentException("users.source=jdbc needs users.jdbc.url, the JDBC URL of the user database");
+    }
     return get("users.source").equals("jdbc")
         ? dev.tollgate.auth.UserStore.jdbc(get("users.jdbc.url"), get("users.jdbc.user"), get("users.jdbc.password"),
             get("users.jdbc.query-by-username"), get("users.jdbc.query-by-email"), get("users.jdbc.role"))

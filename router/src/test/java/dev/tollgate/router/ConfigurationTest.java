@@ -46,10 +46,16 @@ class ConfigurationTest {
   }
 
   @Test
-  void usersSourceChoosesTheUserStoreForTheRouterAndTheCommandLineAlike() {
+  void usersSourceChoosesTheUserStoreForTheRouterAndTheCommandLineAlike() throws Exception {
     try (Database own = Database.open("jdbc:h2:mem:configuration-users;DB_CLOSE_DELAY=-1")) {
       assertEquals("tollgate", RouterConfig.defaults().userStore(own).providerName());
-      assertEquals("jdbc", RouterConfig.defaults().with("users.source", "jdbc").userStore(own).providerName());
+      var jdbc = RouterConfig.defaults().with("users.source", "jdbc").with("users.jdbc.url", "jdbc:h2:mem:elsewhere")
+          .userStore(own);
+      assertEquals("jdbc", jdbc.providerName());
+      ((AutoCloseable) jdbc).close(); // its pool
+      assertEquals("users.source=jdbc needs users.jdbc.url, the JDBC URL of the user database",
+          assertThrows(IllegalArgumentException.class,
+              () -> RouterConfig.defaults().with("users.source", "jdbc").userStore(own)).getMessage());
     }
   }
 

@@ -31,8 +31,11 @@ import org.eclipse.jetty.util.Callback;
  * </ul>
  */
 public final class OperationsEndpoint extends Handler.Wrapper {
-  /** How long /ready waits for the databases before it answers 503. */
-  static final Duration READY_WITHIN = Duration.ofSeconds(2);
+  /**
+   * How long /ready waits for the databases before it answers 503: longer than the user database's pool waits for a
+   * connection (2 s), so that the answer says what failed rather than that it took too long.
+   */
+  static final Duration READY_WITHIN = Duration.ofSeconds(4);
 
   private final String access;
   private final Security security;

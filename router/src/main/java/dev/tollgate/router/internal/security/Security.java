@@ -347,6 +347,13 @@ public final class Security implements Gatekeeper, AutoCloseable {
   public void close() {
     pool.shutdownNow();
     timer.shutdownNow();
+    if (users instanceof AutoCloseable external) {
+      try {
+        external.close(); // the external user database's pool
+      } catch (Exception e) {
+        LOG.warn("closing the user database's pool failed: {}", e.toString());
+      }
+    }
     db.close();
   }
 }
