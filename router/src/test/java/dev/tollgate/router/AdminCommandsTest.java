@@ -8,8 +8,6 @@ import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.Subscribe;
 import dev.tollgate.protocol.Subscribed;
 import dev.tollgate.protocol.WampMessage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +26,8 @@ class AdminCommandsTest {
 
   /** Runs the CLI and returns [exit code, stdout + stderr]. */
   private static Object[] cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int code = Main.run(args);
-      return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    Cli.Result r = Cli.run(args);
+    return new Object[] {r.code(), r.printed()};
   }
 
   @Test

@@ -3,12 +3,9 @@ package dev.tollgate.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,30 +42,12 @@ class DistributionIT {
 
     Process router = run(home, "bin/tollgate", "serve", "--config", "conf/tollgate.properties", "--server.host=127.0.0.1",
         "--server.port=0", "--data.dir=" + dir.resolve("data"));
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = router.inputReader(StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (java.io.IOException ended) {
-        // gone
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
+    ProcessLines lines = new ProcessLines(router);
     try {
-      int port = -1;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (port < 0 && System.nanoTime() < deadline) {
-        String line = lines.poll(1, TimeUnit.SECONDS);
-        Matcher m = line == null ? null : Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)").matcher(line);
-        if (m != null && m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-      assertTrue(port > 0, "the router did not say where it listens: " + lines);
+      Pattern listening = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)");
+      Matcher m = listening.matcher(lines.next(line -> listening.matcher(line).find(), 60));
+      assertTrue(m.find());
+      int port = Integer.parseInt(m.group(1));
       String health = RawHttp.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       assertTrue(health.startsWith("HTTP/1.1 200"), health);
     } finally {

@@ -7,14 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.protocol.Serializer;
-import java.io.BufferedReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,19 +33,7 @@ class LogLinesTest {
         .redirectErrorStream(true);
     pb.environment().put("TOLLGATE_LOG_FORMAT", "JSON");
     Process router = pb.start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = router.inputReader(StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (java.io.IOException ended) {
-        // the process is gone
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
+    ProcessLines lines = new ProcessLines(router);
     try {
       JsonNode listening = next(lines, "Tollgate listening on");
       Matcher port = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)/ws").matcher(listening.get("formattedMessage").asText());
@@ -74,30 +56,22 @@ class LogLinesTest {
       router.destroy();
       assertTrue(router.waitFor(10, TimeUnit.SECONDS), "the router stops on SIGTERM");
     }
-    List<String> rest = List.copyOf(lines);
-    for (String line : rest) {
-      assertNotNull(JSON.readTree(line), "every line is JSON: " + line);
+    for (String line : lines.all()) {
+      assertNotNull(json(line), "every line is JSON: " + line);
     }
   }
 
   /** The next log line whose message contains {@code text}; every line before it must be JSON too. */
-  private static JsonNode next(BlockingQueue<String> lines, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line == null) {
-        continue;
-      }
-      JsonNode node;
-      try {
-        node = JSON.readTree(line);
-      } catch (java.io.IOException notJson) {
-        throw new AssertionError("a log line that is not JSON: " + line, notJson);
-      }
-      if (node.path("formattedMessage").asText().contains(text)) {
-        return node;
-      }
-    }
-    throw new AssertionError("no log line with '" + text + "' within 30 s");
+  private static JsonNode next(ProcessLines lines, String text) throws Exception {
+    return json(lines.next(line -> json(line).path("formattedMessage").asText().contains(text), 30));
   }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (java.io.IOException notJson) {
+      throw new AssertionError("a log line that is not JSON: " + line, notJson);
+    }
+  }
+
 }

@@ -8,8 +8,6 @@ import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.protocol.Serializer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,29 +24,15 @@ class OroAppTest {
     return Path.of(OroAppTest.class.getResource("/oro-apps/" + version).toURI());
   }
 
-  /** Runs the CLI and returns [exit code, stdout + stderr]. */
-  private static Object[] cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int code = Main.run(args);
-      return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
+
+
 
   @Test
   void oroConfigWritesTheSettingsAndPrintsWhatItFoundWithSecretsMasked(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("tollgate.properties");
-    Object[] result = cli("oro-config", tree("5.1").toString(), "--output", file.toString());
-    String printed = (String) result[1];
-    assertEquals(0, result[0], printed);
+    Cli.Result result = Cli.run("oro-config", tree("5.1").toString(), "--output", file.toString());
+    String printed = result.printed();
+    assertEquals(0, result.code(), printed);
     assertFalse(printed.contains("a long local secret") || printed.contains("pa$$"), printed);
     assertTrue(printed.contains("users.jdbc.url = jdbc:postgresql://10.0.0.5:5433/oro_prod"), printed);
     assertTrue(printed.contains("run: tollgate serve --config " + file), printed);
@@ -56,14 +40,14 @@ class OroAppTest {
     assertEquals("jdbc", config.get("users.source"));
     assertEquals("0", config.get("server.port"), "flags win over the file");
 
-    Object[] again = cli("oro-config", tree("5.1").toString(), "--output", file.toString());
-    assertEquals(2, again[0]);
-    assertTrue(((String) again[1]).contains("exists; give --force"), (String) again[1]);
-    assertEquals(0, cli("oro-config", tree("5.1").toString(), "--output", file.toString(), "--force")[0]);
+    Cli.Result again = Cli.run("oro-config", tree("5.1").toString(), "--output", file.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.printed().contains("exists; give --force"), again.printed());
+    assertEquals(0, Cli.run("oro-config", tree("5.1").toString(), "--output", file.toString(), "--force").code());
 
-    Object[] missing = cli("oro-config", tree("no-secret").toString(), "--output", dir.resolve("x").toString());
-    assertEquals(2, missing[0]);
-    assertTrue(((String) missing[1]).startsWith("tollgate: oro application "), (String) missing[1]);
+    Cli.Result missing = Cli.run("oro-config", tree("no-secret").toString(), "--output", dir.resolve("x").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.printed().startsWith("tollgate: oro application "), missing.printed());
     assertFalse(Files.exists(dir.resolve("x")));
   }
 
