@@ -33,7 +33,7 @@ class AdminCommandsTest {
   @Test
   void everyCommandAnswersHelp() {
     for (String[] command : new String[][] {{"ticket", "issue", "-h"}, {"serve", "--help"}, {"user", "add", "-h"},
-        {"rule", "add", "--help"}, {"settings", "-h"}}) {
+        {"rule", "add", "--help"}, {"settings", "-h"}, {"oro-config", "-h"}}) {
       Object[] result = cli(command);
       assertEquals(0, result[0], String.join(" ", command) + ": " + result[1]);
       assertTrue(((String) result[1]).startsWith("Usage: tollgate " + command[0]), String.join(" ", command) + ": " + result[1]);

@@ -12,12 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
-import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
 import dev.tollgate.protocol.Serializer;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +35,23 @@ import org.junit.jupiter.api.Test;
  * delivers and what it withholds.
  */
 class AdvancedProfileTest {
-  private static final String SECRET = "ThisTokenIsNotSoSecretChangeIt";
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final TicketGenerator TICKETS = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
+  private static final String SECRET = RouterWithJohn.SECRET;
+  private static final TicketGenerator TICKETS = RouterWithJohn.TICKETS;
+  private static RouterWithJohn fixture;
   private static Router router;
-  private static Database db;
   private static User john;
 
   @BeforeAll
   static void start() {
-    String url = TestRouters.newDatabaseUrl();
-    db = Database.open(url);
-    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
-    router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "auth.allow-anonymous", "true"));
+    fixture = new RouterWithJohn();
+    router = fixture.router;
+    john = fixture.john;
   }
 
   @AfterAll
   static void stop() {
-    router.close();
-    db.close();
+    fixture.close();
   }
 
   private static WampClient client(Serializer serializer) {
@@ -63,7 +59,7 @@ class AdvancedProfileTest {
   }
 
   private static WampClient john() {
-    return connect(WampClient.builder().uri(router.uri()).urlTicket(() -> TICKETS.forUser("john", john.passwordHash())));
+    return connect(WampClient.builder().uri(router.uri()).urlTicket(() -> fixture.johnsTicket()));
   }
 
   private static WampClient connect(WampClient.Builder builder) {

@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tollgate.auth.Database;
-import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
-import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
 import dev.tollgate.router.Router;
 import dev.tollgate.router.TestRouters;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,24 +29,22 @@ import org.junit.jupiter.api.Test;
 
 /** Connecting, who the client is, closing, refusals and the threading contract, against a real router. */
 class LifecycleTest {
-  private static final String SECRET = "ThisTokenIsNotSoSecretChangeIt";
-  private static final TicketGenerator TICKETS = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
+  private static final String SECRET = RouterWithJohn.SECRET;
+  private static final TicketGenerator TICKETS = RouterWithJohn.TICKETS;
+  private static RouterWithJohn fixture;
   private static Router router;
-  private static Database db;
   private static User john;
 
   @BeforeAll
   static void start() {
-    String url = TestRouters.newDatabaseUrl();
-    db = Database.open(url);
-    john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
-    router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "auth.allow-anonymous", "true"));
+    fixture = new RouterWithJohn();
+    router = fixture.router;
+    john = fixture.john;
   }
 
   @AfterAll
   static void stop() {
-    router.close();
-    db.close();
+    fixture.close();
   }
 
   private static Throwable failureOf(CompletableFuture<?> future) {
@@ -81,7 +75,7 @@ class LifecycleTest {
   void connectCompletesWithWhoTheClientIsAfterTheListenerHeardTheJoin() throws Exception {
     Recorder recorder = new Recorder();
     try (WampClient c = WampClient.builder().uri(router.uri()).listener(recorder)
-        .urlTicket(() -> TICKETS.forUser("john", john.passwordHash())).build()) {
+        .urlTicket(() -> fixture.johnsTicket()).build()) {
       List<String> whenConnected = new ArrayList<>();
       SessionDetails session = c.connect().thenApply(d -> {
         whenConnected.addAll(recorder.heard); // what the listener had heard when connect() completed
