@@ -1,6 +1,5 @@
 package dev.tollgate.client;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,8 +138,6 @@ final class ClientCore {
   final CopyOnWriteArrayList<LocalRegistration> registrations = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<LocalTestament> testaments = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
-  /** One HTTP client for every attempt: its selector thread and connection pool are the client's, not each session's. */
-  final HttpClient httpClient;
   private final CompletableFuture<SessionDetails> firstConnect = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
@@ -177,7 +174,6 @@ final class ClientCore {
       this.executor = ownExecutor;
     }
     this.events = new SerialExecutor(executor);
-    this.httpClient = HttpClient.newBuilder().connectTimeout(config.connectTimeout).build();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "wamp-client-" + client + "-timer");
       t.setDaemon(true);

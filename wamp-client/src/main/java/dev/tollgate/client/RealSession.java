@@ -130,7 +130,11 @@ final class RealSession implements WebSocket.Listener {
     if (ended) {
       return welcome; // given up while the supplier was busy (close(), say): open nothing
     }
-    core.httpClient.newWebSocketBuilder()
+    // A new HTTP client per attempt, as the client always had: with one shared across attempts, an attempt at a
+    // router's restart once waited its whole connect timeout (10 s) in CI, never seen with one per attempt. Suspected:
+    // the shared client's pool kept the connection of a handshake the old router refused (503 while shutting down).
+    // A client's threads go when it is unreachable.
+    java.net.http.HttpClient.newBuilder().connectTimeout(c.connectTimeout).build().newWebSocketBuilder()
         .connectTimeout(c.connectTimeout).subprotocols(c.serializer.subprotocol())
         .buildAsync(uri, this)
         .whenComplete((socket, failure) -> {
