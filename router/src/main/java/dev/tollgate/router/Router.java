@@ -5,6 +5,8 @@ import dev.tollgate.router.internal.core.RouterCore;
 import dev.tollgate.router.internal.http.BrowserRefusal;
 import dev.tollgate.router.internal.http.ClientAddress;
 import dev.tollgate.router.internal.http.Metrics;
+import dev.tollgate.router.internal.transport.PemFiles;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import dev.tollgate.router.internal.http.OperationsEndpoint;
 import dev.tollgate.router.internal.http.TicketCors;
 import dev.tollgate.router.internal.http.TicketEndpoint;
@@ -52,6 +54,8 @@ public final class Router implements AutoCloseable {
   private final Security security;
   private final Counters counters;
   private final Metrics metrics;
+  /** The listener's TLS, or null for plain ws://. */
+  private final SslContextFactory.Server tls;
 
   private Router(RouterConfig config, Security security, Counters counters) {
     this.config = config;
@@ -68,7 +72,8 @@ public final class Router implements AutoCloseable {
     server.addBean(transport);
     ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
 
-    this.connector = new TollgateConnector(server, config.tcpKeepalive(), config.socketSendBuffer());
+    this.tls = config.tls() ? tlsContexts(config) : null;
+    this.connector = new TollgateConnector(server, tls, config.tcpKeepalive(), config.socketSendBuffer());
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
     http.setSendServerVersion(false);
     // Oro's PHP publisher (up to 5.0) sends an absolute-form request line whose authority need not match Host.
@@ -107,8 +112,61 @@ public final class Router implements AutoCloseable {
       throw e;
     }
     router.transport.core().start();
+    if (router.tls != null && !config.tlsReloadInterval().isZero()) {
+      router.watchTlsFiles();
+    }
     LOG.info("Tollgate listening on {} (realms {})", router.uri(), config.realms());
     return router;
+  }
+
+  /** The key store from the PEM files; a bad file stops the start with a message naming it. */
+  private static SslContextFactory.Server tlsContexts(RouterConfig config) {
+    if (config.get("tls.certificate").isBlank() || config.get("tls.key").isBlank()) {
+      throw new IllegalArgumentException("tls.certificate and tls.key go together: give both or neither");
+    }
+    SslContextFactory.Server contexts = new SslContextFactory.Server();
+    contexts.setKeyStore(PemFiles.keyStore(config.tlsCertificate(), config.tlsKey()));
+    contexts.setKeyStorePassword("");
+    return contexts;
+  }
+
+  /**
+   * Checks the PEM files every tls.reload-interval; when either changed (a renewed certificate), the next connections
+   * get the new one, and the open ones keep theirs. A file that cannot be read is logged and the old certificate
+   * stays.
+   */
+  private void watchTlsFiles() {
+    long[] seen = {tlsFilesStamp()};
+    long period = config.tlsReloadInterval().toMillis();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (!server.isRunning()) {
+        return;
+      }
+      long now = tlsFilesStamp();
+      if (now != seen[0]) {
+        seen[0] = now;
+        try {
+          var store = PemFiles.keyStore(config.tlsCertificate(), config.tlsKey());
+          tls.reload(f -> f.setKeyStore(store));
+          LOG.info("TLS: reloaded {} and {}", config.tlsCertificate(), config.tlsKey());
+        } catch (Exception e) {
+          LOG.warn("TLS: kept the certificate in use; the files could not be loaded: {}", e.getMessage());
+        }
+      }
+      server.getScheduler().schedule(check[0], period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    };
+    server.getScheduler().schedule(check[0], period, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private long tlsFilesStamp() {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(config.tlsCertificate()).toMillis() * 31
+          + java.nio.file.Files.getLastModifiedTime(config.tlsKey()).toMillis()
+          + java.nio.file.Files.size(config.tlsCertificate()) + java.nio.file.Files.size(config.tlsKey());
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   /** The bound port, the real one when the configuration said 0. */
@@ -122,7 +180,7 @@ public final class Router implements AutoCloseable {
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     }
-    return URI.create("ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + config.advertisedPath());
+    return URI.create((tls != null ? "wss://" : "ws://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + config.advertisedPath());
   }
 
   public RouterConfig config() {

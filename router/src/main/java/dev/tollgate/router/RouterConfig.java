@@ -102,6 +102,11 @@ public final class RouterConfig {
               "Hosts a browser's Origin may name (comma-separated, * for any); others get 403. No Origin is allowed."),
           new Setting("rules.preset", "oro",
               "Rules loaded once into a new database: oro, open (everyone may do everything; for trying out) or none."),
+          new Setting("tls.certificate", "",
+              "PEM file with the server's certificate and its chain; with tls.key, the listener speaks TLS (wss://, https://)."),
+          new Setting("tls.key", "", "PEM file with the certificate's private key, PKCS#8 (BEGIN PRIVATE KEY), as openssl and certbot write it."),
+          new Setting("tls.reload-interval", "60s",
+              "How often the TLS files are checked; when they changed, new connections get the new certificate. 0 never."),
           new Setting("metrics.access", "local",
               "Who may read GET /metrics and the reasons of GET /ready: local (loopback clients only), admin (HTTP Basic, a user with role admin), open, or off."));
 
@@ -174,6 +179,26 @@ public final class RouterConfig {
   }
 
   /** TCP keep-alive idle time before probes; zero disables keep-alive. */
+  /**
+   * Whether the listener speaks TLS: tls.certificate or tls.key is set. They go together; checked when the router
+   * starts (settings are given one at a time here).
+   */
+  public boolean tls() {
+    return !get("tls.certificate").isBlank() || !get("tls.key").isBlank();
+  }
+
+  public java.nio.file.Path tlsCertificate() {
+    return java.nio.file.Path.of(get("tls.certificate"));
+  }
+
+  public java.nio.file.Path tlsKey() {
+    return java.nio.file.Path.of(get("tls.key"));
+  }
+
+  public Duration tlsReloadInterval() {
+    return duration("tls.reload-interval");
+  }
+
   public Duration tcpKeepalive() {
     return duration("server.tcp-keepalive");
   }
@@ -387,7 +412,7 @@ public final class RouterConfig {
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",
               "auth.ticket-ttl", "auth.ticket-future-tolerance", "auth.failure-window", "auth.throttle-interval",
-              "keepalive.interval", "server.tcp-keepalive", "auth.backend-reconnect-grace",
+              "keepalive.interval", "server.tcp-keepalive", "auth.backend-reconnect-grace", "tls.reload-interval",
               "session.close-grace" -> {
             if (duration(key).isNegative()) {
               throw new IllegalArgumentException("must not be negative");

@@ -36,11 +36,32 @@ public final class TollgateConnector extends ServerConnector {
    * @param sendBuffer SO_SNDBUF of every accepted socket in bytes; 0 leaves it to the kernel
    */
   public TollgateConnector(Server server, Duration keepalive, int sendBuffer) {
-    super(server);
+    this(server, null, keepalive, sendBuffer);
+  }
+
+  /** @param tls TLS for the listener ({@code wss://}), or null for plain {@code ws://} */
+  public TollgateConnector(Server server, org.eclipse.jetty.util.ssl.SslContextFactory.Server tls, Duration keepalive,
+      int sendBuffer) {
+    super(server, factories(tls));
     this.keepalive = keepalive;
     if (sendBuffer > 0) {
       setAcceptedSendBufferSize(sendBuffer);
     }
+  }
+
+  private static org.eclipse.jetty.server.ConnectionFactory[] factories(
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) {
+    org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+    if (tls == null) {
+      return new org.eclipse.jetty.server.ConnectionFactory[] {new org.eclipse.jetty.server.HttpConnectionFactory(http)};
+    }
+    // The certificate's names are not checked against Host: a router is reached by whatever name the proxy or the
+    // client uses, and the client checks the certificate.
+    org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    return new org.eclipse.jetty.server.ConnectionFactory[] {new TlsConnectionFactory(tls),
+        new org.eclipse.jetty.server.HttpConnectionFactory(http)};
   }
 
   @Override

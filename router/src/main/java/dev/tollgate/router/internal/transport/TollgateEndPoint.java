@@ -6,22 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Jetty's socket end point with three additions.
  *
- * <p><b>Two writers, one at a time.</b> Tollgate writes its data frames to the end point itself, many frames in one
- * write (see {@code WebSocketConnection}), while Jetty's WebSocket session writes control frames (close,
- * ping, pong) to it too. An end point takes one write at a time, so {@link #write} queues a write that comes while
- * another is in progress and starts it when that one completes.
+ * <p><b>Two writers, one at a time</b> ({@link OneWriteAtATime}): Tollgate's data frames and Jetty's control frames.
  *
  * <p><b>Holding the 101.</b> It can hold back what is written to it, so that the HTTP 101 response of a WAMP v1
  * upgrade and the WELCOME frame after it leave in <em>one</em> write. Oro's PHP publisher reads the handshake answer
@@ -35,7 +29,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * and it never learns that it was cut off. {@link #resetConnection} closes with SO_LINGER 0 instead: the kernel drops
  * the queue and sends RST, so the memory returns at once and the peer's next read or write fails.
  */
-final class TollgateEndPoint extends SocketChannelEndPoint {
+final class TollgateEndPoint extends SocketChannelEndPoint implements Wire {
   private static final long DEADLINE_MS = 1_000;
 
   private enum Mode {
@@ -48,85 +42,25 @@ final class TollgateEndPoint extends SocketChannelEndPoint {
   private Mode mode = Mode.NORMAL;
   private ByteBuffer held;
 
-  private final Object writeLock = new Object();
-  /** Guarded by writeLock: whether a write is in progress, and the writes waiting for it. */
-  private boolean writing;
-  private final ArrayDeque<Runnable> waitingWrites = new ArrayDeque<>(2);
+  private final OneWriteAtATime writes = new OneWriteAtATime();
+  private final OneWriteAtATime.Direct direct = (cb, b) -> super.write(cb, b);
 
   TollgateEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
   }
 
-  /** The end point of an upgrade request's connection; every connection Tollgate accepts has one. */
-  static TollgateEndPoint of(Request request) {
-    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-    if (endPoint instanceof TollgateEndPoint tollgate) {
-      return tollgate;
-    }
-    throw new IllegalStateException("not accepted by TollgateConnector: " + endPoint);
-  }
-
   /** Starts the write now if none is in progress, else when the writes before it have completed. */
   @Override
   public void write(Callback callback, ByteBuffer... buffers) {
-    synchronized (writeLock) {
-      if (writing) {
-        waitingWrites.add(() -> super.write(new ThenNext(callback), buffers));
-        return;
-      }
-      writing = true;
-    }
-    super.write(new ThenNext(callback), buffers);
-  }
-
-  /** The end point is free: hands it to the next waiting write, if any. */
-  private void startNextWrite() {
-    Runnable next;
-    synchronized (writeLock) {
-      next = waitingWrites.poll();
-      if (next == null) {
-        writing = false;
-        return;
-      }
-    }
-    next.run();
-  }
-
-  /**
-   * Completes one write. The end point is released <em>before</em> the writer hears of it, so a writer that writes
-   * again from its callback (Jetty's IteratingCallbacks do, without recursing) starts at once instead of recursing
-   * through this class.
-   */
-  private final class ThenNext implements Callback {
-    private final Callback callback;
-
-    ThenNext(Callback callback) {
-      this.callback = callback;
-    }
-
-    @Override
-    public void succeeded() {
-      startNextWrite();
-      callback.succeeded();
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-      startNextWrite();
-      callback.failed(cause);
-    }
-
-    @Override
-    public InvocationType getInvocationType() {
-      return callback.getInvocationType();
-    }
+    writes.write(direct, callback, buffers);
   }
 
   /**
    * Ends the connection at once with a TCP reset, dropping what the kernel still holds to send; a no-op once closed.
    * A write in progress fails, and the connection's close callbacks run as for any close.
    */
-  void resetConnection() {
+  @Override
+  public void resetConnection() {
     if (!isOpen()) {
       return;
     }
@@ -141,7 +75,8 @@ final class TollgateEndPoint extends SocketChannelEndPoint {
   }
 
   /** Resets the connection unless it has closed by itself within {@code grace}. */
-  void resetConnectionUnlessClosedWithin(Duration grace) {
+  @Override
+  public void resetConnectionUnlessClosedWithin(Duration grace) {
     getScheduler().schedule(this::resetConnection, grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -149,19 +84,22 @@ final class TollgateEndPoint extends SocketChannelEndPoint {
    * Sends a FIN after what is already written, with no WebSocket close frame, and resets the connection if the peer
    * has not closed its side within {@code grace}: a peer that reads gets everything, one that does not holds nothing.
    */
-  void shutdownOutputThenReset(Duration grace) {
+  @Override
+  public void shutdownOutputThenReset(Duration grace) {
     shutdownOutput();
     resetConnectionUnlessClosedWithin(grace);
   }
 
   /** From now on, writes are held back (the 101 response). */
-  synchronized void hold() {
+  @Override
+  public synchronized void hold() {
     mode = Mode.HOLD;
     getScheduler().schedule(this::deadline, DEADLINE_MS, TimeUnit.MILLISECONDS);
   }
 
   /** The held bytes leave with the next write (the WELCOME frame). */
-  synchronized void releaseWithNextWrite() {
+  @Override
+  public synchronized void releaseWithNextWrite() {
     if (mode == Mode.HOLD) {
       mode = Mode.RELEASE_WITH_NEXT;
     }

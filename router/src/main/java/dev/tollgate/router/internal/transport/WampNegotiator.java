@@ -67,7 +67,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
       if (serializer.isPresent()) {
         response.setAcceptedSubProtocol(subprotocol);
         response.setExtensions(List.of());
-        return new WampV2Connection(transport, serializer.get(), identity, TollgateEndPoint.of(request));
+        return new WampV2Connection(transport, serializer.get(), identity, Wire.of(request));
       }
       if (v1 && subprotocol.equals("wamp")) {
         response.setAcceptedSubProtocol(subprotocol);
@@ -110,7 +110,7 @@ public final class WampNegotiator implements WebSocketNegotiator {
       return null;
     }
     response.setExtensions(List.of());
-    TollgateEndPoint endPoint = TollgateEndPoint.of(request);
+    Wire endPoint = Wire.of(request);
     endPoint.hold();
     return new WampV1Connection(transport, identity, endPoint);
   }

@@ -57,7 +57,7 @@ final class WampV1Connection extends WebSocketConnection {
   private final Map<Long, String> subscribing = new ConcurrentHashMap<>();
   private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
 
-  WampV1Connection(Transport transport, Identity urlIdentity, TollgateEndPoint endPoint) {
+  WampV1Connection(Transport transport, Identity urlIdentity, Wire endPoint) {
     super(transport, WireFormat.V1, urlIdentity, endPoint);
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 final class WampV2Connection extends WebSocketConnection {
   private final Serializer serializer;
 
-  WampV2Connection(Transport transport, Serializer serializer, Identity urlIdentity, TollgateEndPoint endPoint) {
+  WampV2Connection(Transport transport, Serializer serializer, Identity urlIdentity, Wire endPoint) {
     super(transport, WireFormat.of(serializer), urlIdentity, endPoint);
     this.serializer = serializer;
   }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * publications encoded once per format; every message goes through a bounded {@link OutboundQueue}, and this
  * connection's writer thread frames whatever has gathered ({@link ServerFrames}) into one pooled direct buffer and
  * writes it to the socket at once. Jetty's session still writes the control frames (close, ping, pong); the
- * {@link TollgateEndPoint} takes its writes and ours one at a time.
+ * its {@link Wire} takes its writes and ours one at a time.
  *
  * <p>Threading: Jetty calls the frame handler methods one at a time; the {@link Peer} methods are called from any
  * thread, possibly while the caller holds a session's lock, so they only queue and never call into a session.
@@ -43,7 +43,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
   protected final Transport transport;
   protected final RouterConfig config;
   private final WireFormat format;
-  protected final TollgateEndPoint endPoint;
+  protected final Wire endPoint;
   private final OutboundQueue queue;
   /** When the session joined (System.nanoTime), 0 until then: for the close line's duration. */
   private volatile long joinedNanos;
@@ -77,7 +77,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
   protected final Identity urlIdentity;
 
   /** @param urlIdentity who the upgrade request's ticket proved this peer to be, or null */
-  WebSocketConnection(Transport transport, WireFormat format, Identity urlIdentity, TollgateEndPoint endPoint) {
+  WebSocketConnection(Transport transport, WireFormat format, Identity urlIdentity, Wire endPoint) {
     this.transport = transport;
     this.config = transport.config();
     this.urlIdentity = urlIdentity;
@@ -445,7 +445,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     return ws;
   }
 
-  TollgateEndPoint endPoint() {
+  Wire endPoint() {
     return endPoint;
   }
 
