@@ -146,11 +146,18 @@ public final class LoadMain {
     /**
      * Runs one case {@code repeat} times against each target that speaks its dialect (any target when it is null: the
      * case picks a dialect per target), alternating between targets
-     * so that a drift of the machine (other load, heat) falls on both alike; the table shows medians.
+     * so that a drift of the machine (other load, heat) falls on both alike; the table shows medians. Which target
+     * goes first alternates too: the first run of a case was the slowest of its target's runs in most comparisons
+     * (a cold machine), and always putting the same target first pulled its median down (RPC, 2 cores: its first runs
+     * 84-86 k calls/s against 95-115 k for the others).
      */
     private static void runCase(Report report, String name, Dialect d, CaseRun run) throws InterruptedException {
         for (int r = 1; r <= repeat; r++) {
-            for (Target t : report.targets()) {
+            List<Target> order = new java.util.ArrayList<>(report.targets());
+            if (r % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Target t : order) {
                 if (d == null || t.speaks(d)) runOnce(report, name, t, r, run);
             }
         }
