@@ -210,7 +210,9 @@ final class FanoutScenario {
         double rate = (d1 - d0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9);
         out.add(Figure.higher(name, figure, rate, "1/s"));
         out.add(Figure.info(name, "window", window, "events"));
-        addCpu(out, name, when, ProcStats.cpu(s0, s1));
+        ProcStats.Cpu cpu = ProcStats.cpu(s0, s1);
+        addCpu(out, name, when, cpu);
+        addCpuPer(out, name, "delivery", cpu, rate);
         long expected = 0;
         for (long p : published) expected += p * Math.max(1, subs.live() / topics);
         drain(totalBase, expected);
@@ -268,6 +270,16 @@ final class FanoutScenario {
         out.add(Figure.lower(name, "p99.9", h.getValueAtPercentile(99.9) / 1000.0, "ms"));
         out.add(Figure.info(name, "max", h.getMaxValue() / 1000.0, "ms"));
         addCpu(out, name, o.pacedRate() > 0 ? "paced" : "at " + Math.round(o.rateFraction() * 100) + "%", ProcStats.cpu(p0, p1));
+    }
+
+    /**
+     * The router's CPU time per unit of work at that rate (its process's own CPU time over the interval, divided by
+     * what it did): cost beside speed, comparable between routers and builds. Lower is better.
+     */
+    static void addCpuPer(List<Figure> out, String c, String unit, ProcStats.Cpu cpu, double rate) {
+        if (cpu.router() >= 0 && rate > 0) {
+            out.add(Figure.lower(c, "router CPU per " + unit, cpu.router() / 100 * 1e6 / rate, "µs"));
+        }
     }
 
     static void addCpu(List<Figure> out, String c, String when, ProcStats.Cpu cpu) {

@@ -115,12 +115,15 @@ final class RpcScenario {
             Histogram h = latencyMicros.getIntervalHistogram();
             stop = true;
             Thread.sleep(300);
-            out.add(Figure.higher(c, "calls/s", (n1 - n0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9), "1/s"));
+            double rate = (n1 - n0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9);
+            out.add(Figure.higher(c, "calls/s", rate, "1/s"));
             out.add(Figure.lower(c, "p50", h.getValueAtPercentile(50) / 1000.0, "ms"));
             out.add(Figure.lower(c, "p99", h.getValueAtPercentile(99) / 1000.0, "ms"));
             out.add(Figure.lower(c, "p99.9", h.getValueAtPercentile(99.9) / 1000.0, "ms"));
             out.add(Figure.info(c, "errors", errors.sum(), "calls"));
-            FanoutScenario.addCpu(out, c, "at max", ProcStats.cpu(s0, s1));
+            ProcStats.Cpu cpu = ProcStats.cpu(s0, s1);
+            FanoutScenario.addCpu(out, c, "at max", cpu);
+            FanoutScenario.addCpuPer(out, c, "call", cpu, rate);
             String problems = callees.problems() + callers.problems();
             if (!problems.isEmpty()) System.out.println("  [" + target.label() + "] " + c + ": " + problems);
         }
