@@ -75,11 +75,10 @@ public final class Counters implements RouterMetrics {
     failuresByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }
 
-  /** The failures by reason so far. */
-  public java.util.Map<String, Long> authenticationFailuresByReason() {
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    failuresByReason.forEach((reason, n) -> out.put(reason, n.sum()));
-    return out;
+  /** The failures under {@code reason} so far. */
+  public long authenticationFailures(String reason) {
+    LongAdder n = failuresByReason.get(reason);
+    return n == null ? 0 : n.sum();
   }
 
   public void callRoundTrip(long nanos) {

@@ -176,10 +176,6 @@ final class EntryMetaApi implements TableEvents {
     }
   }
 
-  private static List<?> members(PatternTable.Entry<?, ?> e) {
-    return e instanceof Subscription<?> s ? s.members() : ((Registration<?>) e).members();
-  }
-
   private PatternTable.Entry<?, ?> entry(List<Object> args) {
     if (args.isEmpty() || !(args.get(0) instanceof Number id)) {
       throw new RequestErrorException(WampErrors.INVALID_ARGUMENT, "expected an id as the first argument");

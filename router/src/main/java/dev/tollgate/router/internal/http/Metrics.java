@@ -80,13 +80,13 @@ public final class Metrics implements AutoCloseable {
     reasons.add("PASSWORD");
     for (String reason : reasons) {
       FunctionCounter.builder("tollgate.authentication.failures", counters,
-              x -> x.authenticationFailuresByReason().getOrDefault(reason, 0L))
+              x -> x.authenticationFailures(reason))
           .tags("reason", reason.toLowerCase(java.util.Locale.ROOT))
           .description("Tickets and passwords refused, by reason (password: the ticket endpoint's credentials)")
           .register(registry);
     }
     counter("tollgate.tickets.replayed", "Tickets refused because they were used before", counters,
-        x -> x.authenticationFailuresByReason().getOrDefault(TicketVerdict.Reason.REPLAYED.name(), 0L));
+        x -> x.authenticationFailures(TicketVerdict.Reason.REPLAYED.name()));
     counter("tollgate.authentications.paced", "Costly checks that waited in a throttled address's lane", counters,
         Counters::authenticationsPaced);
     counter("tollgate.authentications.throttled", "Authentications refused with 429", counters,

@@ -206,6 +206,16 @@ public final class OroApplication {
     return p;
   }
 
+  /** The variable {@code env} (5.1 and later), else the parameter {@code param} (the older layouts); null if neither. */
+  private Found envOrParameter(String env, String param) {
+    Found f = envOrNull(env);
+    if (f != null) {
+      return f;
+    }
+    Found p = parameter(param);
+    return p == null ? null : new Found(p.value(), param + " in " + p.source());
+  }
+
   private Found envOrNull(String name) {
     Found f = env(name);
     return f == null || f.value().isEmpty() ? null : new Found(f.value(), name + " in " + f.source());
@@ -221,11 +231,7 @@ public final class OroApplication {
   }
 
   private void resolveSecret() {
-    Found secret = envOrNull("ORO_SECRET");
-    if (secret == null) {
-      Found p = parameter("secret");
-      secret = p == null ? null : new Found(p.value(), "secret in " + p.source());
-    }
+    Found secret = envOrParameter("ORO_SECRET", "secret");
     if (secret == null) {
       throw new IllegalArgumentException("oro application " + dir + ": no secret; expected ORO_SECRET in "
           + dir.resolve(".env-app.local") + ", " + dir.resolve(".env-app") + " or the environment (Oro 5.1 and later),"
@@ -236,11 +242,7 @@ public final class OroApplication {
   }
 
   private void resolveListener() {
-    Found server = envOrNull("ORO_WEBSOCKET_SERVER_DSN");
-    if (server == null) {
-      Found p = parameter("websocket_server_dsn");
-      server = p == null ? null : new Found(p.value(), "websocket_server_dsn in " + p.source());
-    }
+    Found server = envOrParameter("ORO_WEBSOCKET_SERVER_DSN", "websocket_server_dsn");
     String host;
     int port;
     String path = "";
@@ -273,11 +275,7 @@ public final class OroApplication {
     if (!path.isEmpty()) {
       put("server.path", path, source);
     }
-    Found backend = envOrNull("ORO_WEBSOCKET_BACKEND_DSN");
-    if (backend == null) {
-      Found p = parameter("websocket_backend_dsn");
-      backend = p == null ? null : new Found(p.value(), "websocket_backend_dsn in " + p.source());
-    }
+    Found backend = envOrParameter("ORO_WEBSOCKET_BACKEND_DSN", "websocket_backend_dsn");
     if (backend != null) {
       Dsn b = Dsn.parse(backend.value(), "the WebSocket backend DSN (" + backend.source() + ")");
       findings.add("Oro's backend publisher connects to " + backend.value() + "  (" + backend.source() + ")");
@@ -286,11 +284,7 @@ public final class OroApplication {
             + ": behind a proxy that is fine, else the publisher will not reach Tollgate");
       }
     }
-    Found frontend = envOrNull("ORO_WEBSOCKET_FRONTEND_DSN");
-    if (frontend == null) {
-      Found p = parameter("websocket_frontend_dsn");
-      frontend = p == null ? null : new Found(p.value(), "websocket_frontend_dsn in " + p.source());
-    }
+    Found frontend = envOrParameter("ORO_WEBSOCKET_FRONTEND_DSN", "websocket_frontend_dsn");
     if (frontend != null) {
       Dsn f = Dsn.parse(frontend.value(), "the WebSocket frontend DSN (" + frontend.source() + ")");
       findings.add("Oro's pages connect to " + frontend.value() + "  (" + frontend.source() + ")");
@@ -306,11 +300,7 @@ public final class OroApplication {
   private void resolveDatabase() {
     Found url = envOrNull("ORO_DB_DSN");
     if (url == null) {
-      url = envOrNull("ORO_DB_URL");
-    }
-    if (url == null) {
-      Found p = parameter("database_dsn");
-      url = p == null ? null : new Found(p.value(), "database_dsn in " + p.source());
+      url = envOrParameter("ORO_DB_URL", "database_dsn");
     }
     String driver;
     String host;

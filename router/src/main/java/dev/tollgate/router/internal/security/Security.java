@@ -299,18 +299,30 @@ public final class Security implements Gatekeeper, AutoCloseable {
    */
   public CompletableFuture<CredentialsOutcome> ticketForCredentials(String username, String password, String clientAddress) {
     return throttle.run(clientAddress, () -> {
-      Optional<User> user = users.find(username);
-      // The same bcrypt whether or not the user exists, and whether or not it is enabled: a refusal's time tells
-      // nothing (Passwords.check).
-      boolean matches = Passwords.check(password, user.map(User::passwordHash).orElse(null));
-      if (matches && user.isPresent() && user.get().enabled()) {
+      Optional<User> user = credentialsOf(username, password);
+      if (user.isPresent()) {
         return CredentialsOutcome.ticket(generator.forUser(user.get().username(), user.get().passwordHash()));
       }
-      throttle.failed(clientAddress, System.nanoTime());
-      counters.authenticationFailure("PASSWORD");
+      refusedCredentials(clientAddress);
       LOG.info("ticket request from {} refused: bad credentials for '{}'", clientAddress, username);
       return CredentialsOutcome.WRONG;
     }, pool, CredentialsOutcome.THROTTLED, CredentialsOutcome.BUSY);
+  }
+
+  /**
+   * The enabled user these HTTP Basic credentials are of, if they are: the same bcrypt whether or not the user exists,
+   * and whether or not it is enabled, so that a refusal's time tells nothing (Passwords.check).
+   */
+  private Optional<User> credentialsOf(String username, String password) {
+    Optional<User> user = users.find(username);
+    boolean matches = Passwords.check(password, user.map(User::passwordHash).orElse(null));
+    return matches ? user.filter(User::enabled) : Optional.empty();
+  }
+
+  /** Counts refused credentials against the address's throttle and under reason PASSWORD. */
+  private void refusedCredentials(String clientAddress) {
+    throttle.failed(clientAddress, System.nanoTime());
+    counters.authenticationFailure("PASSWORD");
   }
 
   /**
@@ -319,13 +331,10 @@ public final class Security implements Gatekeeper, AutoCloseable {
    */
   public CompletableFuture<Boolean> isAdmin(String username, String password, String clientAddress) {
     return throttle.run(clientAddress, () -> {
-      Optional<User> user = users.find(username);
-      boolean matches = Passwords.check(password, user.map(User::passwordHash).orElse(null));
-      if (matches && user.isPresent() && user.get().enabled() && user.get().roles().contains("admin")) {
+      if (credentialsOf(username, password).filter(u -> u.roles().contains("admin")).isPresent()) {
         return true;
       }
-      throttle.failed(clientAddress, System.nanoTime());
-      counters.authenticationFailure("PASSWORD");
+      refusedCredentials(clientAddress);
       LOG.info("operations request from {} refused: not an admin's credentials", clientAddress);
       return false;
     }, pool, false, false);
