@@ -92,11 +92,16 @@ final class OutgoingCalls {
     }
     call.future.bind(call);
     if (options.timeout() != null) {
-      long millis = options.timeout().toMillis() + (session.dealerOffers("call_timeout") ? GRACE_MILLIS : 0);
+      long millis = clientWaitMillis(options);
       call.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
       watch(call, millis);
     }
     return call;
+  }
+
+  /** How long the client's own timer waits for a call with a timeout: the timeout, plus the grace where the router enforces it. */
+  private long clientWaitMillis(Options.Call options) {
+    return options.timeout().toMillis() + (session.dealerOffers("call_timeout") ? GRACE_MILLIS : 0);
   }
 
   /** A further piece of a call sent in pieces; false when the call has ended (the piece is not sent). */
@@ -140,8 +145,7 @@ final class OutgoingCalls {
       Handlers.ProgressHandler handler = call == null ? null : call.options.onProgress();
       if (handler != null) {
         if (call.deadline != 0) {
-          call.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(call.options.timeout().toMillis()
-              + (session.dealerOffers("call_timeout") ? GRACE_MILLIS : 0));
+          call.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(clientWaitMillis(call.options));
         }
         call.order.execute(() -> {
           try {
