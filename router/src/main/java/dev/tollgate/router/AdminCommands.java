@@ -7,6 +7,7 @@ import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.auth.TicketInspection;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
@@ -323,22 +324,6 @@ final class AdminCommands {
         System.err.println("tollgate: give --secret or auth.secret");
         return 2;
       }
-      String raw = ticket.contains("%") ? java.net.URLDecoder.decode(ticket, java.nio.charset.StandardCharsets.UTF_8) : ticket;
-      long skipped = raw.chars().filter(ch -> !(Character.isLetterOrDigit(ch) && ch < 128) && ch != '+' && ch != '/' && ch != '=').count();
-      Optional<OroTicket> decoded = OroTicket.decode(raw);
-      if (skipped > 0) {
-        System.out.println("note:     " + skipped + " character(s) outside the Base64 alphabet are skipped, as PHP does"
-            + (raw.contains(" ") ? " (a space is often a '+' that was not URL-encoded)" : ""));
-      }
-      if (decoded.isPresent()) {
-        OroTicket t = decoded.get();
-        System.out.println("username: " + (t.isAnonymous() ? "(empty: anonymous ticket)" : t.username()));
-        System.out.println("nonce:    " + t.nonce());
-        System.out.println("created:  " + t.created());
-        System.out.println("digest:   " + (t.digest().length() > 8 ? t.digest().substring(0, 8) + "… (" + t.digest().length() + " chars)" : t.digest()));
-      } else {
-        System.out.println("fields:   " + OroTicket.fieldCount(raw) + " (';'-separated; 4 needed)");
-      }
       Instant now = at == null ? Instant.now() : OffsetDateTime.parse(at).toInstant();
       Database db = passwordHash == null ? Database.open(cfg.databaseUrl()) : null;
       try {
@@ -353,7 +338,19 @@ final class AdminCommands {
             return "--password-hash";
           }
         };
-        TicketVerdict verdict = new TicketVerifier(secret, users, cfg.ticketTtl(), cfg.ticketFutureTolerance(), null).verify(raw, now);
+        TicketInspection inspection = TicketInspection.of(ticket,
+            new TicketVerifier(secret, users, cfg.ticketTtl(), cfg.ticketFutureTolerance(), null), null, now);
+        inspection.notes().forEach(note -> System.out.println("note:     " + note));
+        OroTicket t = inspection.decoded();
+        if (t != null) {
+          System.out.println("username: " + (t.isAnonymous() ? "(empty: anonymous ticket)" : t.username()));
+          System.out.println("nonce:    " + t.nonce());
+          System.out.println("created:  " + t.created());
+          System.out.println("digest:   " + inspection.digestShown());
+        } else {
+          System.out.println("fields:   " + inspection.fieldCount() + " (';'-separated; 4 needed)");
+        }
+        TicketVerdict verdict = inspection.verdict();
         if (verdict instanceof TicketVerdict.Refused r) {
           System.out.println("verdict:  REFUSED " + r.reason() + ": " + r.detail());
           return 1;

@@ -1,7 +1,9 @@
 package dev.tollgate.router;
 
+import dev.tollgate.router.internal.core.AdminView;
 import dev.tollgate.router.internal.core.Counters;
 import dev.tollgate.router.internal.core.RouterCore;
+import dev.tollgate.router.internal.http.AdminPage;
 import dev.tollgate.router.internal.http.BrowserRefusal;
 import dev.tollgate.router.internal.http.ClientAddress;
 import dev.tollgate.router.internal.http.Metrics;
@@ -84,14 +86,16 @@ public final class Router implements AutoCloseable {
     server.addConnector(connector);
 
     // URL tickets are judged first; then the WebSocket upgrade (a browser's refused ticket included); plain HTTP goes
-    // to the operations endpoints (/health, /ready, /metrics), the ticket endpoint behind its CORS, or 404/426.
+    // to the operations endpoints (/health, /ready, /metrics), the admin page, the ticket endpoint behind its CORS, or
+    // 404/426.
     WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
     upgrade.addMapping(config.path().equals("*") ? "/*" : config.path(),
         new BrowserRefusal.Negotiator(server.getScheduler(), new WampNegotiator(transport, clientAddress)));
     this.metrics = new Metrics(counters, security, transport::snapshot);
     Handler tickets = new TicketCors(config, new TicketEndpoint(config, security, clientAddress, new NotAnUpgrade(config)));
+    Handler admin = new AdminPage(config, security, clientAddress, new AdminView(core), metrics, tickets);
     upgrade.setHandler(new OperationsEndpoint(config, security, clientAddress, metrics,
-        () -> server.isStarted() && connector.isOpen(), tickets));
+        () -> server.isStarted() && connector.isOpen(), admin));
     server.setHandler(new UrlTicketHandler(config, security, clientAddress, upgrade));
     // The graceful part of a shutdown is WAMP's (Transport.shutdown: GOODBYE, a grace, then abort); what is still
     // open after it (HTTP keep-alive connections, v1 connections being aborted) is closed at once. A Jetty graceful

@@ -108,7 +108,11 @@ public final class RouterConfig {
           new Setting("tls.reload-interval", "60s",
               "How often the TLS files are checked; when they changed, new connections get the new certificate. 0 never."),
           new Setting("metrics.access", "local",
-              "Who may read GET /metrics and the reasons of GET /ready: local (loopback clients only), admin (HTTP Basic, a user with role admin), open, or off."));
+              "Who may read GET /metrics and the reasons of GET /ready: local (loopback clients only), admin (HTTP Basic, a user with role admin), open, or off."),
+          new Setting("admin.path", "/admin",
+              "HTTP path of the admin page (sessions, subscriptions, registrations, rules, a ticket debugger, live metrics), for users with role admin."),
+          new Setting("admin.access", "any",
+              "Who may reach the admin page's login: any address, local (loopback clients only), or off (the page is not served)."));
 
   private static final Set<String> KEYS = keys();
 
@@ -408,6 +412,19 @@ public final class RouterConfig {
           case "auth.ticket-path" -> {
             if (!get(key).startsWith("/") || get(key).equals(path())) {
               throw new IllegalArgumentException("must start with / and differ from server.path");
+            }
+          }
+          case "admin.path" -> {
+            String admin = get(key);
+            if (!admin.matches("/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*") || admin.equals(path())
+                || admin.equals(get("auth.ticket-path")) || java.util.Set.of("/health", "/ready", "/metrics").contains(admin)) {
+              throw new IllegalArgumentException("expected a path such as /admin (no trailing /), other than server.path,"
+                  + " auth.ticket-path and the operations endpoints");
+            }
+          }
+          case "admin.access" -> {
+            if (!java.util.Set.of("any", "local", "off").contains(get(key))) {
+              throw new IllegalArgumentException("expected any, local or off");
             }
           }
           case "server.shutdown-grace", "session.hello-timeout", "session.ping-interval", "session.idle-timeout",

@@ -55,6 +55,8 @@ public final class RouterSession {
   private volatile long id;
   private volatile Realm realm;
   private volatile Identity identity;
+  /** When the session last joined (System.nanoTime); 0 before. */
+  private volatile long joinedNanos;
   private Hello pendingHello;
   private Timers.Task helloTimer;
   /** The identity of the last AUTHENTICATE's ticket, released when the transport closes or the next one joins. */
@@ -97,6 +99,21 @@ public final class RouterSession {
   /** Null until the session joins. */
   public Identity identity() {
     return identity;
+  }
+
+  /** When the session last joined, as System.nanoTime; 0 if it never joined. */
+  public long joinedNanos() {
+    return joinedNanos;
+  }
+
+  /** Where the peer connects from: its address, as the transport read it through trusted proxies. */
+  public String clientAddress() {
+    return peer.clientAddress();
+  }
+
+  /** How the peer speaks: json, msgpack, cbor or v1. */
+  public String dialect() {
+    return peer.format().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Null unless the session is in a realm. */
@@ -330,6 +347,7 @@ public final class RouterSession {
     this.testaments = new Testaments();
     permissions.forget();
     this.realm = r;
+    this.joinedNanos = System.nanoTime();
     r.join(this);
     state = State.ESTABLISHED;
     cancelHelloTimer();

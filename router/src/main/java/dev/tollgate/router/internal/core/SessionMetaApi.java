@@ -200,7 +200,7 @@ final class SessionMetaApi implements SessionDirectory.Listener {
     d.put("authrole", who.authrole());
     d.put("authmethod", who.authmethod());
     d.put("authprovider", who.authprovider());
-    d.put("transport", Map.of("type", "websocket", "protocol", s.peer().format().name().toLowerCase(java.util.Locale.ROOT)));
+    d.put("transport", Map.of("type", "websocket", "protocol", s.dialect()));
     return d;
   }
 }

@@ -199,4 +199,13 @@ public final class ClientAddress {
       return null;
     }
   }
+
+  /** Whether an address this class gave is a loopback one (a literal, so no lookup happens). */
+  static boolean isLoopback(String address) {
+    try {
+      return java.net.InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
 }

@@ -1,10 +1,6 @@
 package dev.tollgate.router.internal.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import dev.tollgate.protocol.internal.JsonValues;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,47 +8,15 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Small HTTP answers: JSON objects and plain text, each with its status. */
+/** Small HTTP answers: JSON objects and plain text, each with its status, never cached. */
 final class HttpReplies {
-  private static final JsonFactory JSON = new JsonFactory();
 
   private HttpReplies() {}
 
-  static void json(Response response, Callback callback, int status, Map<String, String> body) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      for (Map.Entry<String, String> e : body.entrySet()) {
-        g.writeStringField(e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    write(response, callback, status, "application/json", out + "\n");
-  }
-
-  /** A JSON object whose values are strings or lists of strings. */
-  static void jsonObject(Response response, Callback callback, int status, Map<String, Object> body) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      for (Map.Entry<String, Object> e : body.entrySet()) {
-        if (e.getValue() instanceof java.util.List<?> list) {
-          g.writeArrayFieldStart(e.getKey());
-          for (Object item : list) {
-            g.writeString(String.valueOf(item));
-          }
-          g.writeEndArray();
-        } else {
-          g.writeStringField(e.getKey(), String.valueOf(e.getValue()));
-        }
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    write(response, callback, status, "application/json", out + "\n");
+  /** A JSON object of WAMP's value model: strings, numbers, booleans, nulls, lists and maps of them. */
+  static void json(Response response, Callback callback, int status, Map<String, ?> body) {
+    write(response, callback, status, "application/json",
+        new String(JsonValues.write(body), StandardCharsets.UTF_8) + "\n");
   }
 
   static void text(Response response, Callback callback, int status, String body) {
@@ -60,9 +24,13 @@ final class HttpReplies {
   }
 
   static void write(Response response, Callback callback, int status, String type, String body) {
+    write(response, callback, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void write(Response response, Callback callback, int status, String type, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 }

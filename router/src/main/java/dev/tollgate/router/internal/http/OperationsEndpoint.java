@@ -2,8 +2,6 @@ package dev.tollgate.router.internal.http;
 
 import dev.tollgate.router.RouterConfig;
 import dev.tollgate.router.internal.security.Security;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +101,7 @@ public final class OperationsEndpoint extends Handler.Wrapper {
       if (seesReasons && !why.isEmpty()) {
         body.put("reasons", why);
       }
-      HttpReplies.jsonObject(response, callback, why.isEmpty() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+      HttpReplies.json(response, callback, why.isEmpty() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
           body);
     });
   }
@@ -113,7 +111,7 @@ public final class OperationsEndpoint extends Handler.Wrapper {
     String client = clientAddress.of(request);
     return switch (access) {
       case "open" -> CompletableFuture.completedFuture(true);
-      case "local" -> CompletableFuture.completedFuture(isLoopback(client));
+      case "local" -> CompletableFuture.completedFuture(ClientAddress.isLoopback(client));
       case "admin" -> {
         String[] credentials = TicketEndpoint.basicCredentials(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         yield credentials == null ? CompletableFuture.completedFuture(false)
@@ -121,14 +119,5 @@ public final class OperationsEndpoint extends Handler.Wrapper {
       }
       default -> CompletableFuture.completedFuture(false);
     };
-  }
-
-  private static boolean isLoopback(String address) {
-    try {
-      // a literal (ClientAddress yields one), so no lookup happens
-      return InetAddress.getByName(address).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

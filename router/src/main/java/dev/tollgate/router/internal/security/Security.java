@@ -4,9 +4,11 @@ import dev.tollgate.auth.Authorizer;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.NonceStore;
 import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.Rule;
 import dev.tollgate.auth.RuleStore;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.auth.TicketInspection;
 import dev.tollgate.auth.TicketVerdict;
 import dev.tollgate.auth.TicketVerifier;
 import dev.tollgate.auth.User;
@@ -338,6 +340,68 @@ public final class Security implements Gatekeeper, AutoCloseable {
       LOG.info("operations request from {} refused: not an admin's credentials", clientAddress);
       return false;
     }, pool, false, false);
+  }
+
+  /**
+   * Whether a ticket is an admin's, for the admin page's login: checked and used up as a WAMP login's is (one-time,
+   * throttled, counted), then its identity must hold role {@code admin}. Completes with the admin's authid, or null.
+   */
+  public CompletableFuture<String> adminOfTicket(String ticket, String clientAddress) {
+    return verifyTicket(ticket, clientAddress).thenApply(outcome -> {
+      Identity who = outcome.identity();
+      if (who != null && who.roles().contains("admin")) {
+        return who.authid();
+      }
+      if (who != null) {
+        LOG.info("admin login from {} refused: '{}' does not have role admin", clientAddress, who.authid());
+      }
+      return null;
+    });
+  }
+
+  /** The rules as stored, on the auth pool (the database may be a file another process writes too). */
+  public CompletableFuture<List<Rule>> rules() {
+    return onPool(rules::list);
+  }
+
+  /** Stores a rule and puts the new rule set in force at once (sessions' next actions see it); completes with it. */
+  public CompletableFuture<Rule> addRule(Rule rule) {
+    return onPool(() -> {
+      Rule added = rules.add(rule);
+      reload();
+      return added;
+    });
+  }
+
+  /** Removes a rule and puts the new rule set in force at once; false if there was no such rule. */
+  public CompletableFuture<Boolean> removeRule(long id) {
+    return onPool(() -> {
+      boolean removed = rules.remove(id);
+      reload();
+      return removed;
+    });
+  }
+
+  /**
+   * A ticket taken apart and judged now, as {@code tollgate ticket verify} does, and whether it was used before; it
+   * is not used up. Fails when tickets are off (no {@code auth.secret}).
+   */
+  public CompletableFuture<TicketInspection> inspectTicket(String ticket) {
+    if (verifier == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("tickets are disabled: auth.secret is not set"));
+    }
+    TicketVerifier judge = new TicketVerifier(config.ticketSecret(), users, config.ticketTtl(),
+        config.ticketFutureTolerance(), null);
+    return onPool(() -> TicketInspection.of(ticket, judge, nonces, Instant.now()));
+  }
+
+  /** Runs database work on the auth pool; a full queue fails the future rather than blocking the caller. */
+  private <T> CompletableFuture<T> onPool(java.util.function.Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, pool);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException(BUSY));
+    }
   }
 
   /** What a request for a ticket came to, as the HTTP status that says it: 200 with a ticket, 401, 429 or 503. */

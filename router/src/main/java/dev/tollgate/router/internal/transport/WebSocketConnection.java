@@ -45,8 +45,6 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
   private final WireFormat format;
   protected final Wire endPoint;
   private final OutboundQueue queue;
-  /** When the session joined (System.nanoTime), 0 until then: for the close line's duration. */
-  private volatile long joinedNanos;
   private final SocketWriter writer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -220,7 +218,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     String cause = closeCause;
     String by = cause != null ? "by the router: " + cause : "by the peer: " + status.getCode()
         + (status.getReason() == null || status.getReason().isEmpty() ? "" : " " + status.getReason());
-    long joined = joinedNanos;
+    long joined = s.joinedNanos();
     String duration = joined == 0 ? "never joined"
         : String.format(java.util.Locale.ROOT, "joined for %.1f s", (System.nanoTime() - joined) / 1e9);
     LOG.info("connection from {} closed (session {}{}, {}, {}) {}", remote(), s.id(),
@@ -231,7 +229,6 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
   @Override
   public void joined(Identity who) {
     messageLimit = messageLimitFor(who);
-    joinedNanos = System.nanoTime();
     RouterSession s = session;
     LOG.info("session {} joined realm {} from {} (authid {}, role {}, {})", s.id(),
         s.realm() == null ? "?" : s.realm().name(), remote(), who.authid(), who.authrole(), dialect());
@@ -239,7 +236,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
 
   /** How the peer speaks, for the log: json, msgpack, cbor or v1. */
   private String dialect() {
-    return format.name().toLowerCase(java.util.Locale.ROOT);
+    return session.dialect();
   }
 
   /**
