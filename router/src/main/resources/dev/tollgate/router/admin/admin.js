@@ -322,8 +322,8 @@ function buildCharts() {
     box.appendChild(el('div', c.label, {class: 'label'}));
     c.valueNode = box.appendChild(el('div', '–', {class: 'value'}));
     const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 ' + (CHART_POINTS - 1) + ' 40');
     svg.setAttribute('preserveAspectRatio', 'none');
+    c.svg = svg;
     c.line = document.createElementNS(SVG, 'polyline');
     svg.appendChild(c.line);
     box.appendChild(svg);
@@ -348,11 +348,12 @@ async function loadMetrics() {
     if (c.points.length > CHART_POINTS) {
       c.points.shift();
     }
-    c.valueNode.textContent = value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1);
+    c.valueNode.textContent = value >= 100 || Number.isInteger(value)
+      ? Math.round(value).toLocaleString('en') : value.toFixed(1);
+    // the line spans the chart from the first sample on, and scrolls once CHART_POINTS are held
     const top = Math.max(1, ...c.points);
-    const offset = CHART_POINTS - c.points.length;
-    c.line.setAttribute('points', c.points.map((v, i) => (offset + i) + ',' + (38 - 36 * v / top).toFixed(2))
-        .join(' '));
+    c.svg.setAttribute('viewBox', '0 0 ' + Math.max(1, c.points.length - 1) + ' 40');
+    c.line.setAttribute('points', c.points.map((v, i) => i + ',' + (38 - 36 * v / top).toFixed(2)).join(' '));
   }
   previous = now;
 }

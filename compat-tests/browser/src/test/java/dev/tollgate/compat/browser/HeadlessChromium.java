@@ -33,18 +33,58 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Starts chromium on {@code url}; fails, saying how to get it, when {@code chromium} is not on the PATH. */
   static HeadlessChromium open(String url) throws IOException {
+    return start(url, List.of());
+  }
+
+  /**
+   * Starts chromium on {@code url}, driven by the test through the DevTools protocol (see {@link DevTools}): it
+   * listens on a free loopback port, which it writes into the profile.
+   */
+  static HeadlessChromium openDriven(String url) throws IOException {
+    return start(url, List.of("--remote-debugging-port=0", // chromium binds it on 127.0.0.1
+        "--window-size=1280,860", "--hide-scrollbars"));
+  }
+
+  private static HeadlessChromium start(String url, List<String> extra) throws IOException {
     String executable = onPath(EXECUTABLE);
     Path profile = Files.createTempDirectory("tollgate-chromium-");
     Path log = profile.resolveSibling(profile.getFileName() + ".log");
-    Process process = new ProcessBuilder(executable, "--headless=new", "--no-sandbox", "--disable-gpu",
-        "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    List<String> command = new java.util.ArrayList<>(List.of(executable, "--headless=new", "--no-sandbox",
+        "--disable-gpu", "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check",
+        "--disable-extensions", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         // The page's console messages and errors go to the log, for failure messages.
-        "--enable-logging=stderr", url)
+        "--enable-logging=stderr"));
+    command.addAll(extra);
+    command.add(url);
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
     return new HeadlessChromium(process, profile, log);
+  }
+
+  /**
+   * The DevTools port of a chromium started by {@link #openDriven}, once it has written it (within {@code within});
+   * fails with chromium's log if it does not.
+   */
+  int devToolsPort(java.time.Duration within) throws InterruptedException {
+    Path file = profile.resolve("DevToolsActivePort");
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+          return Integer.parseInt(lines.get(0).trim());
+        }
+      } catch (IOException | NumberFormatException notYet) {
+        // not written yet, or half written
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("chromium wrote no DevTools port within " + within + ":\n" + logTail());
   }
 
   private static String onPath(String name) {
