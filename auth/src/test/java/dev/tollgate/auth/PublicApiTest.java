@@ -36,6 +36,7 @@ class PublicApiTest {
       "dev.tollgate.auth.Rule",
       "dev.tollgate.auth.RuleStore",
       "dev.tollgate.auth.TicketGenerator",
+      "dev.tollgate.auth.TicketInspection",
       "dev.tollgate.auth.TicketSecret",
       "dev.tollgate.auth.TicketVerdict",
       "dev.tollgate.auth.TicketVerdict.Accepted",
