@@ -3,6 +3,7 @@ package dev.tollgate.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,23 @@ class CodecTest {
 
   private static WampMessage json(String text) {
     return Serializer.JSON.codec().decode(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Half of a surrogate pair, as a JSON escape or as CBOR text bytes (found by the CBOR fuzzer): refused where it comes
+   * in. Taken in, it could not be encoded for any subscriber, in any serializer.
+   */
+  @Test
+  void aStringHoldingHalfASurrogatePairIsRefusedInEverySerializer() {
+    ProtocolViolationException json = assertThrows(ProtocolViolationException.class,
+        () -> json("[16,1,{},\"topic\",[\"a\\udc8a\"]]"));
+    assertTrue(json.getMessage().contains("half of a surrogate pair (U+DC8A)"), json.getMessage());
+    assertThrows(ProtocolViolationException.class, () -> json("[16,1,{\"\\ud800\":1},\"topic\"]"), "in a key too");
+    // CBOR: [16, 1, {}, "topic", ["a" + the three bytes ED B2 8A, which Java's decoder takes as U+DC8A]]
+    byte[] cbor = java.util.HexFormat.of().parseHex("851001a065746f70696381" + "6461edb28a");
+    assertThrows(ProtocolViolationException.class, () -> Serializer.CBOR.codec().decode(ByteBuffer.wrap(cbor)));
+    assertEquals(List.of("a\ud83d\ude00"), ((Publish) json("[16,1,{},\"topic\",[\"a\\ud83d\\ude00\"]]"))
+        .payload().args(), "a whole pair is a character like any other");
   }
 
   @Test

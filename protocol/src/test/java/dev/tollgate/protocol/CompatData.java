@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the recorded reference data lives: {@code ../shared/compat} beside the project root. */
-final class CompatData {
+public final class CompatData {
   private CompatData() {}
 
-  static Path dir(String child) {
+  public static Path dir(String child) {
     String configured = System.getProperty("tollgate.compat.dir");
     Path root = configured != null ? Path.of(configured) : Path.of("..", "..", "shared", "compat");
     Path dir = root.resolve(child).normalize();

@@ -67,6 +67,11 @@ public final class Main implements Runnable {
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(file)) {
         p.load(r);
+      } catch (java.nio.charset.CharacterCodingException e) {
+        // found by fuzzing: Java's own message ("Input length = 1") named neither the file nor the problem
+        throw new IllegalArgumentException(file + ": not UTF-8 text; save the settings file as UTF-8", e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e); // a malformed \\uXXXX escape
       }
       for (String key : p.stringPropertyNames()) {
         settings.put(key, p.getProperty(key));

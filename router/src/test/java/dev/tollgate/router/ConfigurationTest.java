@@ -26,6 +26,18 @@ class ConfigurationTest {
     assertEquals("*", c.path(), "unset keys keep their defaults");
   }
 
+  /** Found by ConfigurationFuzzTest: Java's own words for these ("Input length = 1") named no file. */
+  @Test
+  void aFileThatIsNotUtf8OrHoldsABadEscapeIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    Path latin1 = Files.write(dir.resolve("latin1.properties"), "realms=caf\u00e9\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals(latin1 + ": not UTF-8 text; save the settings file as UTF-8",
+        assertThrows(IllegalArgumentException.class, () -> Main.configFrom(latin1, List.of())).getMessage());
+    Path escape = Files.writeString(dir.resolve("escape.properties"), "realms=\\u12\n");
+    assertEquals(escape + ": Malformed \\uxxxx encoding.",
+        assertThrows(IllegalArgumentException.class, () -> Main.configFrom(escape, List.of())).getMessage());
+  }
+
   @Test
   void anUnknownKeyIsRefusedNamingTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -36,13 +36,13 @@ final class Values {
       case START_OBJECT: {
         LinkedHashMap<String, Object> map = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String key = p.currentName();
+          String key = unicode(p.currentName());
           map.put(key, read(p, p.nextToken(), jsonBinary));
         }
         return Collections.unmodifiableMap(map);
       }
       case VALUE_STRING: {
-        String s = p.getText();
+        String s = unicode(p.getText());
         if (jsonBinary && !s.isEmpty() && s.charAt(0) == '\0') {
           try {
             return Base64.getDecoder().decode(s.substring(1));
@@ -76,6 +76,26 @@ final class Values {
       default:
         throw new IOException("unexpected token " + t);
     }
+  }
+
+  /**
+   * {@code s}, if it is Unicode. JSON's {@code \\uDC8A} escapes and CBOR's and MessagePack's text bytes can make a
+   * string holding half of a surrogate pair, which no serializer can write again: taken in, it would fail every
+   * receiver's encoding later, so it is refused where it comes in.
+   */
+  static String unicode(String s) throws IOException {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new IOException("a string holds half of a surrogate pair (U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+              + "): not valid Unicode");
+        }
+      }
+    }
+    return s;
   }
 
   static void write(JsonGenerator g, Object v, boolean jsonBinary) throws IOException {

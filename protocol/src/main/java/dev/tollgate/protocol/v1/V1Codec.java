@@ -22,7 +22,6 @@ public final class V1Codec {
     if (!(wire instanceof List<?> list) || list.isEmpty()) {
       throw new ProtocolViolationException("expected a WAMP v1 message list");
     }
-    checkUnicode(wire);
     int type = typeId(list.get(0));
     switch (type) {
       case V1Message.PREFIX:
@@ -154,27 +153,5 @@ public final class V1Codec {
       return !m.isEmpty();
     }
     return true;
-  }
-
-  /** PHP's json_decode refuses a lone surrogate such as "\ud800"; so does Tollgate, rather than pass it on. */
-  private static void checkUnicode(Object v) {
-    if (v instanceof String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(++i)))) {
-          throw new ProtocolViolationException("a string holds a lone surrogate: not valid Unicode");
-        }
-        if (Character.isLowSurrogate(c)) {
-          throw new ProtocolViolationException("a string holds a lone surrogate: not valid Unicode");
-        }
-      }
-    } else if (v instanceof List<?> l) {
-      l.forEach(V1Codec::checkUnicode);
-    } else if (v instanceof Map<?, ?> m) {
-      m.forEach((k, val) -> {
-        checkUnicode(k);
-        checkUnicode(val);
-      });
-    }
   }
 }
