@@ -29,7 +29,21 @@ public final class TollgateConnector extends ServerConnector {
   private static final int KEEPALIVE_INTERVAL_SECONDS = 10;
   private static final int KEEPALIVE_PROBES = 6;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TollgateConnector.class);
+  private static final byte[] TOO_MANY_CONNECTIONS = ("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+      + "Retry-After: 5\r\nContent-Type: text/plain\r\nContent-Length: 42\r\n\r\n"
+      + "The router takes no more connections now.\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** File descriptors kept for the router's own needs (classes, logs, databases, TLS files) when connections pile up. */
+  static final int DESCRIPTORS_KEPT = 64;
+
   private final Duration keepalive;
+  private final boolean tls;
+  /** A descriptor held in reserve, given up to accept (and refuse) a connection when none is left (see accept). */
+  private java.nio.channels.FileChannel reserve;
+  /** Connections open at once beyond which new ones are refused; 0 for no limit (see doStart). */
+  private int admissionLimit;
+  private long refused;
+  private long lastRefusalLogNanos;
 
   /**
    * @param keepalive silence before TCP keep-alive probes start; zero disables keep-alive
@@ -44,6 +58,7 @@ public final class TollgateConnector extends ServerConnector {
       int sendBuffer) {
     super(server, factories(tls));
     this.keepalive = keepalive;
+    this.tls = tls != null;
     if (sendBuffer > 0) {
       setAcceptedSendBufferSize(sendBuffer);
     }
@@ -62,6 +77,103 @@ public final class TollgateConnector extends ServerConnector {
     http.addCustomizer(secure);
     return new org.eclipse.jetty.server.ConnectionFactory[] {new TlsConnectionFactory(tls),
         new org.eclipse.jetty.server.HttpConnectionFactory(http)};
+  }
+
+  /**
+   * Takes the reserve descriptor and sets the admission limit: the process's descriptor limit, less those in use now
+   * (the JVM's jars, the database, the logs) and {@link #DESCRIPTORS_KEPT}, so that connections alone can never take
+   * the last descriptors. Without that headroom, a router at its limit could not even load a class it had not needed
+   * yet: the first publication after the ceiling failed (FaultsTest).
+   */
+  @Override
+  protected void doStart() throws Exception {
+    reserve = openReserve();
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      long max = unix.getMaxFileDescriptorCount();
+      long inUse = unix.getOpenFileDescriptorCount();
+      long limit = max - inUse - DESCRIPTORS_KEPT;
+      admissionLimit = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit));
+      LOG.info("taking up to {} connections at once (ulimit -n {}, {} descriptors in use at start, {} kept for the"
+          + " router's own files)", admissionLimit, max, inUse, DESCRIPTORS_KEPT);
+    }
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    super.doStop();
+    if (reserve != null) {
+      reserve.close();
+    }
+  }
+
+  private static java.nio.channels.FileChannel openReserve() {
+    try {
+      return java.nio.channels.FileChannel.open(java.nio.file.Path.of("/dev/null"));
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null; // no /dev/null: connections wait in the backlog when descriptors run out, as Jetty alone has them
+    }
+  }
+
+  /**
+   * Accepts the next connection, or refuses it: at the admission limit it is told 503 and closed at once. Should the
+   * process still run out of descriptors (something else took them), Jetty's acceptor would log and sleep while every
+   * new client waits in the kernel's backlog; instead the reserve descriptor is given up to accept the oldest waiting
+   * connection, refuse it the same way, and is taken again. Either way new clients learn quickly and clearly, and the
+   * sessions already open go on. Runs on the acceptor thread only.
+   */
+  @Override
+  public void accept(int acceptorID) throws IOException {
+    if (!(getTransport() instanceof java.nio.channels.ServerSocketChannel listener)) {
+      super.accept(acceptorID);
+      return;
+    }
+    if (admissionLimit > 0 && getConnectedEndPoints().size() >= admissionLimit) {
+      refuse(listener.accept(), "the connection limit (" + admissionLimit + ", from ulimit -n) is reached");
+      return;
+    }
+    try {
+      super.accept(acceptorID);
+    } catch (IOException e) {
+      if (reserve == null || e.getMessage() == null || !e.getMessage().contains("Too many open files")) {
+        throw e;
+      }
+      reserve.close();
+      try {
+        refuse(listener.accept(), "no file descriptors are left (ulimit -n)");
+      } finally {
+        reserve = openReserve();
+      }
+      if (reserve == null) {
+        throw e; // another thread took the descriptor: Jetty waits a second and tries again
+      }
+    }
+  }
+
+  /** Tells a just-accepted client 503 (over plain HTTP; a TLS client is only closed) and closes it. */
+  private void refuse(SocketChannel client, String why) {
+    if (client == null) {
+      return;
+    }
+    try (client) {
+      if (!tls) {
+        client.configureBlocking(false);
+        // what the client sent already is read first: unread, it would make the close a reset, which can cost the
+        // client the answer
+        client.read(java.nio.ByteBuffer.allocate(8192));
+        client.write(java.nio.ByteBuffer.wrap(TOO_MANY_CONNECTIONS)); // fits any send buffer: no wait
+        client.shutdownOutput();
+      }
+    } catch (IOException gone) {
+      // the client left first
+    }
+    refused++;
+    long now = System.nanoTime();
+    if (lastRefusalLogNanos == 0 || now - lastRefusalLogNanos > java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
+      lastRefusalLogNanos = now;
+      LOG.warn("refused a new connection with 503: {}; {} refused so far; the open ones go on", why, refused);
+    }
   }
 
   @Override

@@ -1,0 +1,188 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.auth.Action;
+import dev.tollgate.auth.Database;
+import dev.tollgate.auth.Passwords;
+import dev.tollgate.auth.Rule;
+import dev.tollgate.protocol.internal.JsonValues;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults from outside the router's code, each on a router in a process of its own (RouterProcess). */
+class FaultsTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /**
+   * kill -9 while four admins add rules as fast as the admin API takes them: the database opens cleanly afterwards,
+   * every rule the API acknowledged (201) is there, whole, and nothing half-written is.
+   */
+  @Test
+  void aRouterKilledWhileRulesAreWrittenKeepsEveryAcknowledgedRuleWhole(@TempDir Path data) throws Exception {
+    String url = Database.fileUrl(data);
+    try (Database db = Database.open(url)) {
+      db.users().addRole("admin", "operators");
+      db.users().addUser("root", null, Passwords.hash("adm1n"), List.of("admin"));
+    }
+    Map<Long, String> acknowledged = new ConcurrentHashMap<>();
+    AtomicInteger attempts = new AtomicInteger();
+    try (RouterProcess router = RouterProcess.start(List.of(), "--data.dir=" + data, "--rules.preset=open")) {
+      String cookie = login(router.port());
+      CountDownLatch enough = new CountDownLatch(150);
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int writer = t;
+        Thread thread = new Thread(() -> {
+          for (int i = 0; ; i++) {
+            String pattern = "fault.w" + writer + ".r" + i;
+            attempts.incrementAndGet();
+            try {
+              HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + router.port() + "/admin/api/rules"))
+                  .header("X-Tollgate-Admin", "1").header("Cookie", cookie)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(JsonValues.write(Map.of("role", "fault",
+                      "pattern", pattern, "match", "exact", "actions", "subscribe,publish", "note", "note of " + pattern))))
+                  .build(), HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() == 201) {
+                acknowledged.put(((Number) json(r.body()).get("id")).longValue(), pattern);
+                enough.countDown();
+              }
+            } catch (Exception killed) {
+              return; // the router is gone
+            }
+          }
+        }, "rule-writer-" + writer);
+        thread.start();
+        writers.add(thread);
+      }
+      assertTrue(enough.await(60, TimeUnit.SECONDS), "150 rules acknowledged before the kill");
+      router.kill9();
+      for (Thread w : writers) {
+        w.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    }
+
+    try (Database db = Database.open(url)) {
+      List<Rule> faults = db.rules().list().stream().filter(r -> r.role().equals("fault")).toList();
+      for (Rule r : faults) {
+        assertTrue(r.pattern().matches("fault\\.w\\d\\.r\\d+"), "a whole pattern: " + r);
+        assertEquals("note of " + r.pattern(), r.note(), "a whole rule: " + r);
+        assertEquals(EnumSet.of(Action.SUBSCRIBE, Action.PUBLISH), r.actions(), "a whole rule: " + r);
+      }
+      Map<Long, String> kept = new java.util.HashMap<>();
+      faults.forEach(r -> kept.put(r.id(), r.pattern()));
+      for (Map.Entry<Long, String> ack : acknowledged.entrySet()) {
+        assertEquals(ack.getValue(), kept.get(ack.getKey()), "acknowledged rule " + ack.getKey() + " survives the kill ("
+            + acknowledged.size() + " acknowledged of " + attempts.get() + " sent, " + faults.size() + " in the database)");
+      }
+    }
+    // and the router starts again on it
+    try (RouterProcess again = RouterProcess.start(List.of(), "--data.dir=" + data)) {
+      assertTrue(again.port() > 0);
+    }
+  }
+
+  /**
+   * The descriptor ceiling (ulimit -n 400): new clients are refused at once with 503, not left hanging in the
+   * backlog, while descriptors are still left for the router itself; the sessions already open go on delivering
+   * (before the headroom, the first publication after the ceiling failed: the class it needed could not be loaded);
+   * the router does not spin; and when descriptors are freed, new clients get in again.
+   */
+  @Test
+  void whenDescriptorsRunOutNewClientsAreRefusedAndOpenSessionsGoOn(@TempDir Path data) throws Exception {
+    try (RouterProcess router = RouterProcess.start(List.of("prlimit", "--nofile=400:400", "--"),
+        "--data.dir=" + data, "--rules.preset=open", "--session.hello-timeout=120s", "--keepalive.interval=0");
+         TestClient subscriber = TestClient.connect(URI.create("ws://127.0.0.1:" + router.port() + "/ws"),
+             dev.tollgate.protocol.Serializer.JSON);
+         TestClient publisher = TestClient.connect(URI.create("ws://127.0.0.1:" + router.port() + "/ws"),
+             dev.tollgate.protocol.Serializer.MSGPACK)) {
+      subscriber.join("realm1");
+      subscriber.send(new dev.tollgate.protocol.Subscribe(1, Map.of(), "news"));
+      subscriber.expect(dev.tollgate.protocol.Subscribed.class);
+      publisher.join("realm1");
+
+      List<RawWebSocket> held = new ArrayList<>();
+      String refusal = null;
+      try {
+        while (refusal == null && held.size() < 1000) {
+          try {
+            held.add(RawWebSocket.connect(router.port(), "wamp.2.json", 65536));
+          } catch (AssertionError notUpgraded) {
+            refusal = notUpgraded.getMessage();
+          }
+        }
+        assertTrue(refusal != null && refusal.contains("HTTP/1.1 503") && refusal.contains("Retry-After: 5"),
+            "refused with 503 after " + held.size() + " connections: " + refusal);
+        assertTrue(held.size() > 150, "most of the 400 descriptors serve connections: " + held.size());
+        router.lines().next(l -> l.contains("refused a new connection with 503"), 10); // the operator is told
+
+        long cpuBefore = cpuTicks(router.pid());
+        Thread.sleep(2_000);
+        long spent = cpuTicks(router.pid()) - cpuBefore;
+        assertTrue(spent < 50, "the router idles at the ceiling, it does not spin: " + spent + " ticks in 2 s");
+
+        publisher.send(new dev.tollgate.protocol.Publish(2, Map.of(), "news", dev.tollgate.protocol.Payload.of(List.of("still here"))));
+        dev.tollgate.protocol.Event event = subscriber.poll(dev.tollgate.protocol.Event.class, 5_000);
+        assertTrue(event != null, "the open sessions go on; the router said: " + String.join("\n", router.lines().all()));
+        assertEquals(List.of("still here"), event.payload().args());
+      } finally {
+        for (RawWebSocket ws : held) {
+          ws.close();
+        }
+      }
+      // freed: a new client gets in (the router closes its side of each within a few seconds)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try (TestClient late = TestClient.connect(URI.create("ws://127.0.0.1:" + router.port() + "/ws"),
+            dev.tollgate.protocol.Serializer.JSON)) {
+          late.join("realm1");
+          break;
+        } catch (RuntimeException | AssertionError stillFull) {
+          if (System.nanoTime() > deadline) {
+            throw stillFull;
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  /** The process's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat). */
+  private static long cpuTicks(long pid) throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static String login(int port) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/api/login"))
+        .header("X-Tollgate-Admin", "1")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(JsonValues.write(Map.of("username", "root", "password", "adm1n"))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(String body) {
+    return (Map<String, Object>) JsonValues.read(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
+  }
+}
