@@ -76,4 +76,40 @@ class OroDatabaseTest {
       }
     }
   }
+
+  /** Oro's database down when Tollgate starts: it starts all the same, refuses user logins saying why, and recovers. */
+  @Test
+  void aRouterStartedWhileTheUserDatabaseIsDownServesBackendsAndTakesUsersOnceItIsUp() throws Exception {
+    try (LocalPostgres pg = LocalPostgres.start()) {
+      String hash = Passwords.hash("pa55word");
+      try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "tollgate", ""); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE oro_user (id SERIAL PRIMARY KEY, username VARCHAR(255) NOT NULL UNIQUE, "
+            + "email VARCHAR(255) NOT NULL UNIQUE, enabled BOOLEAN NOT NULL, password VARCHAR(255) NOT NULL)");
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO oro_user (username, email, enabled, password) VALUES ('john', 'john@example.com', TRUE, ?)")) {
+          ps.setString(1, hash);
+          ps.executeUpdate();
+        }
+      }
+      pg.down();
+      TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
+      long started = System.nanoTime();
+      try (Router router = TestRouters.start(Map.of("auth.secret", SECRET, "rules.preset", "oro",
+          "users.source", "jdbc", "users.jdbc.url", pg.jdbcUrl(), "users.jdbc.user", "tollgate"))) {
+        assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(10),
+            "the start does not wait for the user database");
+        String refused = RawHttp.upgrade(router.port(), "/ws?ticket="
+            + URLEncoder.encode(tickets.forUser("john", hash), StandardCharsets.UTF_8), "wamp.2.json");
+        assertTrue(refused.startsWith("HTTP/1.1 503") && refused.contains("try again"), refused);
+        try (TestClient backend = TestClient.connect(TestRouters.withTicket(router, tickets.anonymous()),
+            Serializer.JSON)) {
+          assertEquals("backend", backend.join("realm1").details().get("authrole"));
+        }
+        pg.up();
+        await().atMost(Duration.ofSeconds(20)).until(() -> RawHttp.upgrade(router.port(), "/ws?ticket="
+            + URLEncoder.encode(tickets.forUser("john", hash), StandardCharsets.UTF_8), "wamp.2.json")
+            .startsWith("HTTP/1.1 101"));
+      }
+    }
+  }
 }

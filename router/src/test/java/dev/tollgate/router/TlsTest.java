@@ -183,4 +183,19 @@ class TlsTest {
         assertThrows(IllegalArgumentException.class, () -> Router.start(TestRouters.config(
             Map.of("tls.certificate", dir.resolve("cert.pem").toString())))).getMessage());
   }
+
+  /**
+   * A key that is not the certificate's (a renewal caught half-written, or two files from different renewals) is
+   * refused at start, and a reload meeting it keeps the pair in use: served, it would fail every handshake.
+   */
+  @Test
+  void aKeyThatDoesNotGoWithTheCertificateIsRefused(@TempDir Path dir) throws Exception {
+    Path one = Files.createDirectories(dir.resolve("one"));
+    Path two = Files.createDirectories(dir.resolve("two"));
+    makeCertificate(one, "one");
+    makeCertificate(two, "two");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Router.start(TestRouters.config(
+        Map.of("tls.certificate", one.resolve("cert.pem").toString(), "tls.key", two.resolve("key.pem").toString()))));
+    assertTrue(e.getMessage().contains("does not go with the certificate"), e.getMessage());
+  }
 }

@@ -25,7 +25,11 @@ public final class LoadMain {
               --serializers LIST     what it speaks (json,msgpack,v1)
               --vs URL               peer router: every case runs alternately against both, with ratios
               --vs-pid PID --vs-label NAME (peer) --vs-serializers LIST (json)
-              --scenarios LIST       fanout,topics,rpc,slow,connections,v1fanout (all six)
+              --scenarios LIST       fanout,topics,rpc,slow,connections,v1fanout (all six); soak only when named
+              --soak-minutes N (60)  --soak-sample-seconds N (60)  --soak-workers N (16)
+                                     soak: sessions that connect, subscribe, publish, call and leave, at
+                                     --rate-fraction of their maximum rate; the router's RSS, heap, threads and
+                                     descriptors read every sample; fails unless they stay flat
               --subscribers LIST     fan-out subscribers (10,100,1000)
               --topics LIST          many-topics cases topics:subscribers-per-topic (100:5)
               --slow-subscribers LIST  slow-subscriber cases: this many normal subscribers plus one that stops reading (100)
@@ -130,6 +134,15 @@ public final class LoadMain {
                     String name = v1.name() + (peerWithoutV1 ? " vs json" : "");
                     runCase(report, name, null, t -> new FanoutScenario(t, t.speaks(Dialect.V1) ? v1 : json, o, name).run());
                 }
+        }
+        if (scenarios.contains("soak")) {
+            // the router under test only: a soak is judged against itself, not compared
+            Target t = targets.get(0);
+            var soak = new SoakScenario(t, o.realm(), a.get("ticket-secret"),
+                    java.time.Duration.ofSeconds((long) (dbl(a, "soak-minutes", 60) * 60)),
+                    java.time.Duration.ofSeconds((long) dbl(a, "soak-sample-seconds", 60)), o.rateFraction(),
+                    (int) dbl(a, "soak-workers", 16), System.out);
+            runOnce(report, "soak", t, 1, x -> soak.run());
         }
         System.out.println();
         report.printTable(System.out);

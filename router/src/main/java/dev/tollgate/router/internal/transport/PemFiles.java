@@ -32,6 +32,12 @@ public final class PemFiles {
   public static KeyStore keyStore(Path certificate, Path key) {
     Certificate[] chain = chain(certificate);
     PrivateKey privateKey = privateKey(key);
+    if (!signs(privateKey, chain[0])) {
+      // e.g. a renewal caught between writing the new certificate and the new key: served, the pair fails every
+      // handshake ("Invalid CertificateVerify signature"); refused here, the reload keeps the pair in use and tries
+      // again when the files change
+      throw new IllegalArgumentException("tls: the key in " + key + " does not go with the certificate in " + certificate);
+    }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -40,6 +46,32 @@ public final class PemFiles {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("tls: the key in " + key + " does not go with the certificate in "
           + certificate + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code key} is the private half of the certificate's public key: a signature made with one checks out. */
+  private static boolean signs(PrivateKey key, Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true; // a kind of key the JDK can sign with under another name: left to the handshake
+    }
+    try {
+      byte[] probe = "tollgate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+      verify.initVerify(certificate.getPublicKey());
+      verify.update(probe);
+      return verify.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false; // the certificate's key is not of the private key's kind
     }
   }
 
