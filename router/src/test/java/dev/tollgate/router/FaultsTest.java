@@ -164,6 +164,94 @@ class FaultsTest {
     }
   }
 
+  /**
+   * Tollgate's H2 file held by another process that opened it without AUTO_SERVER (an H2 console or shell): the
+   * router does not start, and says which file and what to do.
+   */
+  @Test
+  void aDatabaseFileHeldByAnotherProcessStopsTheStartSayingWhy(@TempDir Path data) throws Exception {
+    String url = Database.fileUrl(data);
+    Database.open(url).close(); // made and migrated, then let go
+    String exclusive = url.replace(";AUTO_SERVER=TRUE", "");
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), HoldDatabase.class.getName(), exclusive).redirectErrorStream(true).start();
+    try {
+      ProcessLines lines = new ProcessLines(holder);
+      lines.next(l -> l.equals("holding"), 30);
+      IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> Router.start(TestRouters.config(Map.of("db.url", url))));
+      assertTrue(refused.getMessage().contains("in use by another process") && refused.getMessage().contains(data.toString()),
+          refused.getMessage());
+    } finally {
+      holder.getOutputStream().close();
+      assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+    }
+    try (Router router = TestRouters.start(Map.of("db.url", url))) {
+      assertTrue(router.port() > 0, "and once it is let go, the router starts");
+    }
+  }
+
+  /**
+   * Tollgate's H2 file read-only (made immutable with chattr, which binds root too): the router does not start, and
+   * says the file must be writable; once it is, the router starts.
+   */
+  @Test
+  void aReadOnlyDatabaseFileStopsTheStartSayingWhy(@TempDir Path data) throws Exception {
+    String url = Database.fileUrl(data);
+    Database.open(url).close();
+    Path file = data.resolve("tollgate.mv.db");
+    chattr("+i", file);
+    try {
+      IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> Router.start(TestRouters.config(Map.of("db.url", url))));
+      assertTrue(refused.getMessage().contains("read-only"), refused.getMessage());
+    } finally {
+      chattr("-i", file);
+    }
+    try (Router router = TestRouters.start(Map.of("db.url", url))) {
+      assertTrue(router.port() > 0, "writable again, the router starts");
+    }
+  }
+
+  /**
+   * The database file becomes read-only while the router runs: logins that need a write (a used ticket) are refused
+   * with 503 "try again" rather than let through, sessions already open go on, and once the file is writable again,
+   * logins work without a restart.
+   */
+  @Test
+  void aDatabaseFileThatTurnsReadOnlyWhileRunningFailsLoginsClosedAndRecovers(@TempDir Path data) throws Exception {
+    String secret = "ThisTokenIsNotSoSecretChangeIt";
+    dev.tollgate.auth.TicketGenerator tickets = new dev.tollgate.auth.TicketGenerator(
+        dev.tollgate.auth.TicketSecret.of(secret), java.time.Clock.systemUTC());
+    String url = Database.fileUrl(data);
+    Path file = data.resolve("tollgate.mv.db");
+    try (Router router = TestRouters.start(Map.of("db.url", url, "auth.secret", secret));
+         TestClient before = TestClient.connect(TestRouters.withTicket(router, tickets.anonymous()),
+             dev.tollgate.protocol.Serializer.JSON)) {
+      before.join("realm1");
+      chattr("+i", file);
+      try {
+        String refused = RawHttp.upgrade(router.port(), "/ws?ticket=" + java.net.URLEncoder.encode(tickets.anonymous(),
+            StandardCharsets.UTF_8), "wamp.2.json");
+        assertTrue(refused.startsWith("HTTP/1.1 503") && refused.contains("try again"), refused);
+        before.send(new dev.tollgate.protocol.Subscribe(1, Map.of(), "still.here"));
+        before.expect(dev.tollgate.protocol.Subscribed.class);
+      } finally {
+        chattr("-i", file);
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> RawHttp.upgrade(
+          router.port(), "/ws?ticket=" + java.net.URLEncoder.encode(tickets.anonymous(), StandardCharsets.UTF_8),
+          "wamp.2.json").startsWith("HTTP/1.1 101"));
+    }
+  }
+
+  private static void chattr(String flag, Path file) throws Exception {
+    Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0,
+        "chattr " + flag + " (e2fsprogs; the file system must support the immutable flag): " + out);
+  }
+
   /** The process's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat). */
   private static long cpuTicks(long pid) throws java.io.IOException {
     String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -43,7 +43,21 @@ public final class H2Database implements Database {
     H2Database db = new H2Database(url);
     try {
       db.migrate();
-    } catch (SQLException | IOException e) {
+    } catch (SQLException e) {
+      db.close();
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+        throw new IllegalStateException("the database " + url + " is in use by another process that opened it without"
+            + " AUTO_SERVER (an H2 console or shell?): stop that process, or open the file with ;AUTO_SERVER=TRUE as"
+            + " Tollgate and its command line do", e);
+      }
+      // a file it cannot write: H2 opens it read-only, which in mixed mode it refuses as a feature it lacks
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_READ_ONLY
+          || (e.getErrorCode() == org.h2.api.ErrorCode.FEATURE_NOT_SUPPORTED_1 && String.valueOf(e.getMessage()).contains("readOnly"))) {
+        throw new IllegalStateException("the database " + url + " is read-only (its file or file system cannot be"
+            + " written): Tollgate writes used tickets and rules there, so it needs it writable", e);
+      }
+      throw new IllegalStateException("cannot open or migrate the database " + url + ": " + e.getMessage(), e);
+    } catch (IOException e) {
       db.close();
       throw new IllegalStateException("cannot open or migrate the database " + url + ": " + e.getMessage(), e);
     }

@@ -420,6 +420,15 @@ public final class Security implements Gatekeeper, AutoCloseable {
   public void close() {
     pool.shutdownNow();
     timer.shutdownNow();
+    try {
+      // a check or a release still running holds a database connection: the database closes after it, not under it
+      // (closed under it, H2 finished closing the file after the router had stopped)
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("stopping: authentication work still running after 5 s; closing the database under it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (users instanceof AutoCloseable external) {
       try {
         external.close(); // the external user database's pool
