@@ -63,7 +63,8 @@ class AbuseTest {
 
   @Test
   void twoThousandConnectionsFromOneAddressThatNeverSayHelloAreClosedWhileOthersAreServed() throws Exception {
-    try (Router router = TestRouters.start(Map.of("session.hello-timeout", "2s"))) {
+    // long enough for all 2,000 to be open at once on a busy machine
+    try (Router router = TestRouters.start(Map.of("session.hello-timeout", "8s"))) {
       TestClient[] pair = callerAndCallee(router);
       long baseline = router.metrics().openConnections();
       List<RawWebSocket> silent = new ArrayList<>();
@@ -74,12 +75,14 @@ class AbuseTest {
             roundTrip(pair[0], pair[1], 100 + i);
           }
         }
-        assertEquals(baseline + 2000, router.metrics().openConnections());
+        // all open at once (the count follows the 101 by a moment)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+            .until(() -> router.metrics().openConnections() == baseline + 2000);
         // each is told why and closed after session.hello-timeout; the served pair is not
         for (RawWebSocket ws : List.of(silent.get(0), silent.get(999), silent.get(1999))) {
-          assertTrue(ws.readsToTheEnd(Duration.ofSeconds(15)), "a silent connection is closed");
+          assertTrue(ws.readsToTheEnd(Duration.ofSeconds(20)), "a silent connection is closed");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (router.metrics().openConnections() > baseline && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
@@ -171,19 +174,20 @@ class AbuseTest {
       for (int i = 0; i < pieces; i++) {
         int from = i * size;
         int to = i == pieces - 1 ? message.length : from + size;
-        publisher.sendRaw(frame(i == 0 ? 0x1 : 0x0, i == pieces - 1, java.util.Arrays.copyOfRange(message, from, to)));
+        publisher.sendRaw(RawWebSocket.frame(i == 0 ? 0x1 : 0x0, i == pieces - 1,
+            java.util.Arrays.copyOfRange(message, from, to)));
       }
       assertEquals(List.of(text), subscriber.expect(Event.class).payload().args());
 
       // a continuation with no message begun: a protocol error (RFC 6455 section 5.4)
-      publisher.sendRaw(frame(0x0, true, "[]".getBytes(StandardCharsets.US_ASCII)));
+      publisher.sendRaw(RawWebSocket.frame(0x0, true, "[]".getBytes(StandardCharsets.US_ASCII)));
       assertEquals(1002, publisher.readCloseCode());
     }
     try (Router router = TestRouters.start();
          RawWebSocket c = RawWebSocket.connect(router.port(), "wamp.2.json", 65536)) {
       // a new text message begun before the fragmented one ended
-      c.sendRaw(frame(0x1, false, "[1,".getBytes(StandardCharsets.US_ASCII)));
-      c.sendRaw(frame(0x1, true, "[1,\"realm1\",{}]".getBytes(StandardCharsets.US_ASCII)));
+      c.sendRaw(RawWebSocket.frame(0x1, false, "[1,".getBytes(StandardCharsets.US_ASCII)));
+      c.sendRaw(RawWebSocket.frame(0x1, true, "[1,\"realm1\",{}]".getBytes(StandardCharsets.US_ASCII)));
       assertEquals(1002, c.readCloseCode());
     }
   }
@@ -197,7 +201,7 @@ class AbuseTest {
       c.expect(Welcome.class);
       byte[] big = ("[48,7,{},\"svc.echo\",[\"" + "y".repeat(20_000) + "\"]]").getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < big.length; i += 1_000) {
-        c.sendRaw(frame(i == 0 ? 0x1 : 0x0, i + 1_000 >= big.length,
+        c.sendRaw(RawWebSocket.frame(i == 0 ? 0x1 : 0x0, i + 1_000 >= big.length,
             java.util.Arrays.copyOfRange(big, i, Math.min(big.length, i + 1_000))));
       }
       ErrorMessage refused = c.expect(ErrorMessage.class);
@@ -230,7 +234,7 @@ class AbuseTest {
       assertFalse(head.toString().toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-extensions"),
           "no extension accepted: " + head);
       // an uncompressed HELLO (RSV1 clear) is answered with an uncompressed WELCOME
-      out.write(frame(0x1, true, "[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]".getBytes(StandardCharsets.US_ASCII)));
+      out.write(RawWebSocket.frame(0x1, true, "[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]".getBytes(StandardCharsets.US_ASCII)));
       int b0 = in.read();
       assertEquals(0x81, b0, "FIN, text, RSV1 (compressed) clear");
     }
@@ -254,21 +258,5 @@ class AbuseTest {
       TestClient.assertError(refused, MessageCodes.SUBSCRIBE, limit + 1, WampErrors.NOT_AUTHORIZED);
       assertTrue(String.valueOf(refused.payload().args()).contains("limits.max-subscriptions-per-session"));
     }
-  }
-
-  /** A client frame: masked with a zero key, which leaves the payload as it is. */
-  private static byte[] frame(int opcode, boolean fin, byte[] payload) {
-    java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream(payload.length + 8);
-    f.write((fin ? 0x80 : 0) | opcode);
-    if (payload.length < 126) {
-      f.write(0x80 | payload.length);
-    } else {
-      f.write(0x80 | 126);
-      f.write(payload.length >>> 8);
-      f.write(payload.length & 0xff);
-    }
-    f.write(new byte[4], 0, 4);
-    f.write(payload, 0, payload.length);
-    return f.toByteArray();
   }
 }

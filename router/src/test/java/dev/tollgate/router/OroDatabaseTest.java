@@ -31,18 +31,7 @@ class OroDatabaseTest {
   void ticketsForOroUsersVerifyAgainstPostgresqlAndComeBackAfterItWasDown() throws Exception {
     try (LocalPostgres pg = LocalPostgres.start()) {
       String hash = Passwords.hash("pa55word");
-      try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "tollgate", ""); Statement s = c.createStatement()) {
-        // the columns Oro's oro_user has that Tollgate reads, among others it does not
-        s.execute("CREATE TABLE oro_user (id SERIAL PRIMARY KEY, username VARCHAR(255) NOT NULL UNIQUE, "
-            + "email VARCHAR(255) NOT NULL UNIQUE, first_name VARCHAR(255), last_name VARCHAR(255), "
-            + "enabled BOOLEAN NOT NULL, salt VARCHAR(255), password VARCHAR(255) NOT NULL, "
-            + "last_login TIMESTAMP(0) WITHOUT TIME ZONE, createdat TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL)");
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO oro_user (username, email, first_name, enabled, "
-            + "password, createdat) VALUES ('john', 'john@example.com', 'John', TRUE, ?, now())")) {
-          ps.setString(1, hash);
-          ps.executeUpdate();
-        }
-      }
+      johnInOroUser(pg, hash);
       TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
       try (Router router = TestRouters.start(Map.of("auth.secret", SECRET, "rules.preset", "oro",
           "users.source", "jdbc", "users.jdbc.url", pg.jdbcUrl(), "users.jdbc.user", "tollgate"))) {
@@ -82,15 +71,7 @@ class OroDatabaseTest {
   void aRouterStartedWhileTheUserDatabaseIsDownServesBackendsAndTakesUsersOnceItIsUp() throws Exception {
     try (LocalPostgres pg = LocalPostgres.start()) {
       String hash = Passwords.hash("pa55word");
-      try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "tollgate", ""); Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE oro_user (id SERIAL PRIMARY KEY, username VARCHAR(255) NOT NULL UNIQUE, "
-            + "email VARCHAR(255) NOT NULL UNIQUE, enabled BOOLEAN NOT NULL, password VARCHAR(255) NOT NULL)");
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO oro_user (username, email, enabled, password) VALUES ('john', 'john@example.com', TRUE, ?)")) {
-          ps.setString(1, hash);
-          ps.executeUpdate();
-        }
-      }
+      johnInOroUser(pg, hash);
       pg.down();
       TicketGenerator tickets = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC());
       long started = System.nanoTime();
@@ -109,6 +90,22 @@ class OroDatabaseTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> RawHttp.upgrade(router.port(), "/ws?ticket="
             + URLEncoder.encode(tickets.forUser("john", hash), StandardCharsets.UTF_8), "wamp.2.json")
             .startsWith("HTTP/1.1 101"));
+      }
+    }
+  }
+
+  /** An {@code oro_user} table shaped like Oro's (the columns Tollgate reads among others it does not), with john. */
+  private static void johnInOroUser(LocalPostgres pg, String hash) throws Exception {
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "tollgate", ""); Statement s = c.createStatement()) {
+      // the columns Oro's oro_user has that Tollgate reads, among others it does not
+      s.execute("CREATE TABLE oro_user (id SERIAL PRIMARY KEY, username VARCHAR(255) NOT NULL UNIQUE, "
+          + "email VARCHAR(255) NOT NULL UNIQUE, first_name VARCHAR(255), last_name VARCHAR(255), "
+          + "enabled BOOLEAN NOT NULL, salt VARCHAR(255), password VARCHAR(255) NOT NULL, "
+          + "last_login TIMESTAMP(0) WITHOUT TIME ZONE, createdat TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL)");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO oro_user (username, email, first_name, enabled, "
+          + "password, createdat) VALUES ('john', 'john@example.com', 'John', TRUE, ?, now())")) {
+        ps.setString(1, hash);
+        ps.executeUpdate();
       }
     }
   }

@@ -64,8 +64,14 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   private void sendText(byte[] payload) throws IOException {
+    out.write(frame(0x1, true, payload));
+    out.flush();
+  }
+
+  /** A client frame of any opcode, final or not: masked with a zero key, which leaves the payload as it is. */
+  static byte[] frame(int opcode, boolean fin, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 8);
-    frame.write(0x81); // FIN, text
+    frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else {
@@ -76,8 +82,7 @@ final class RawWebSocket implements AutoCloseable {
     // A client MUST mask its frames; a zero mask leaves the payload as it is.
     frame.write(new byte[4], 0, 4);
     frame.write(payload, 0, payload.length);
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** Writes bytes as they are: a hand-made frame header, say. */
