@@ -105,8 +105,16 @@ public final class Router implements AutoCloseable {
 
   /** Binds and starts a router; fails if the port cannot be bound. */
   public static Router start(RouterConfig config) throws Exception {
+    return start(config, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * A router whose wall clock (what tickets are judged by) is {@code wallClock}: for tests of a clock that jumps.
+   * Whatever is timed (timeouts, idle sessions, the throttle) runs on the monotonic clock and never reads it.
+   */
+  static Router start(RouterConfig config, java.time.Clock wallClock) throws Exception {
     Counters counters = new Counters();
-    Security security = Security.open(config, counters);
+    Security security = Security.open(config, counters, wallClock);
     Router router;
     try {
       router = new Router(config, security, counters);

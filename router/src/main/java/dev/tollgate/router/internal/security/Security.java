@@ -56,12 +56,15 @@ public final class Security implements Gatekeeper, AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final java.util.concurrent.ScheduledExecutorService timer;
   private final Counters counters;
+  /** The wall clock tickets are judged by (dates in tickets are wall-clock dates); everything timed is monotonic. */
+  private final Clock clock;
   private volatile Authorizer authorizer;
   private volatile long revision = -1;
 
-  private Security(RouterConfig config, Counters counters) {
+  private Security(RouterConfig config, Counters counters, Clock clock) {
     this.config = config;
     this.counters = counters;
+    this.clock = clock;
     this.db = Database.open(config.databaseUrl());
     this.users = config.userStore(db);
     this.rules = db.rules();
@@ -69,7 +72,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     this.nonces = db.nonces(config.nonceCapacity());
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
         config.ticketFutureTolerance(), nonces);
-    this.generator = secret == null ? null : new TicketGenerator(secret, Clock.systemUTC());
+    this.generator = secret == null ? null : new TicketGenerator(secret, clock);
     this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tollgate-auth-throttle");
       t.setDaemon(true);
@@ -90,9 +93,12 @@ public final class Security implements Gatekeeper, AutoCloseable {
         });
   }
 
-  /** Opens the database (migrating it), loads the configured rule preset once, and reads the rules. */
-  public static Security open(RouterConfig config, Counters counters) {
-    Security s = new Security(config, counters);
+  /**
+   * Opens the database (migrating it), loads the configured rule preset once, and reads the rules; tickets are judged
+   * by {@code clock}.
+   */
+  public static Security open(RouterConfig config, Counters counters, Clock clock) {
+    Security s = new Security(config, counters, clock);
     try {
       String preset = config.get("rules.preset");
       if (!preset.equals("none") && s.rules.loadPresetOnce(preset)) {
@@ -100,7 +106,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
       }
       s.reload();
       // Sessions that held tickets ended with the previous run: their backends may come back with them.
-      s.nonces.releaseAll(Instant.now().plus(config.backendReconnectGrace()));
+      s.nonces.releaseAll(s.clock.instant().plus(config.backendReconnectGrace()));
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -164,7 +170,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     TicketOutcome unavailable = TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, UNAVAILABLE);
     return offload(() -> {
       try {
-        return verifier.prepare(ticket, Instant.now());
+        return verifier.prepare(ticket, clock.instant());
       } catch (RuntimeException e) {
         // the user database (or Tollgate's own, for used tickets) did not answer: the ticket may be good, so the
         // client is told to come back (503), not that it is refused
@@ -203,7 +209,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
   private TicketOutcome judge(TicketVerifier.Prepared prepared, String remoteAddress) {
     TicketVerdict verdict;
     try {
-      verdict = verifier.finish(prepared, Instant.now());
+      verdict = verifier.finish(prepared, clock.instant());
     } catch (RuntimeException e) {
       LOG.warn("ticket check from {} failed: {}", remoteAddress, e.toString());
       return TicketOutcome.refused(TicketOutcome.Refusal.UNAVAILABLE, null, UNAVAILABLE);
@@ -238,7 +244,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     if (key == null) {
       return;
     }
-    Instant until = Instant.now().plus(identity.isBackendTicket() ? config.backendReconnectGrace() : java.time.Duration.ZERO);
+    Instant until = clock.instant().plus(identity.isBackendTicket() ? config.backendReconnectGrace() : java.time.Duration.ZERO);
     Runnable release = () -> {
       try {
         nonces.release(key, until);
@@ -392,7 +398,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     }
     TicketVerifier judge = new TicketVerifier(config.ticketSecret(), users, config.ticketTtl(),
         config.ticketFutureTolerance(), null);
-    return onPool(() -> TicketInspection.of(ticket, judge, nonces, Instant.now()));
+    return onPool(() -> TicketInspection.of(ticket, judge, nonces, clock.instant()));
   }
 
   /** Runs database work on the auth pool; a full queue fails the future rather than blocking the caller. */
