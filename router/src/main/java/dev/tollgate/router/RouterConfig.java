@@ -422,6 +422,13 @@ public final class RouterConfig {
                   + " auth.ticket-path and the operations endpoints");
             }
           }
+          case "data.dir", "tls.certificate", "tls.key" -> {
+            try {
+              java.nio.file.Path.of(get(key)); // found by fuzzing: a NUL made the path fail only when first used
+            } catch (java.nio.file.InvalidPathException e) {
+              throw new IllegalArgumentException("not a path: " + e.getReason());
+            }
+          }
           case "admin.access" -> {
             if (!java.util.Set.of("any", "local", "off").contains(get(key))) {
               throw new IllegalArgumentException("expected any, local or off");

@@ -38,6 +38,14 @@ class ConfigurationTest {
         assertThrows(IllegalArgumentException.class, () -> Main.configFrom(escape, List.of())).getMessage());
   }
 
+  /** Found by ConfigurationFuzzTest: a path with a NUL failed only when first used, naming no setting. */
+  @Test
+  void aPathSettingThatIsNoPathIsRefusedNamingIt() {
+    assertEquals("setting data.dir=da\u0000ta: not a path: Nul character not allowed",
+        assertThrows(IllegalArgumentException.class, () -> RouterConfig.defaults().with("data.dir", "da\u0000ta"))
+            .getMessage());
+  }
+
   @Test
   void anUnknownKeyIsRefusedNamingTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
