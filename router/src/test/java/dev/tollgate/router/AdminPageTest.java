@@ -19,12 +19,10 @@ import dev.tollgate.protocol.Registered;
 import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.Subscribe;
 import dev.tollgate.protocol.Subscribed;
-import dev.tollgate.protocol.internal.JsonValues;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -69,31 +67,17 @@ class AdminPageTest {
     return tickets.forUser("john", db.users().find("john").orElseThrow().passwordHash());
   }
 
-  private record Reply(int status, Map<String, Object> body, HttpResponse<String> raw) {}
-
-  private Reply call(String method, String call, Map<String, Object> body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/admin/api/" + call))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(JsonValues.write(body)));
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) JsonValues.read(ByteBuffer.wrap(r.body().getBytes(StandardCharsets.UTF_8)));
-    return new Reply(r.statusCode(), json, r);
+  private AdminApi.Reply call(String method, String call, Map<String, Object> body, String... headers)
+      throws Exception {
+    return AdminApi.call(router.port(), method, call, body, headers);
   }
 
-  /** Logs in with a password; the login cookie's {@code name=value}. */
   private String login(String username, String password) throws Exception {
-    Reply r = call("POST", "login", Map.of("username", username, "password", password), "X-Tollgate-Admin", "1");
-    assertEquals(200, r.status(), r.body().toString());
-    String setCookie = r.raw().headers().firstValue("Set-Cookie").orElseThrow();
-    return setCookie.substring(0, setCookie.indexOf(';'));
+    return AdminApi.login(router.port(), username, password);
   }
 
-  private Reply as(String cookie, String method, String call, Map<String, Object> body) throws Exception {
-    return call(method, call, body, "X-Tollgate-Admin", "1", "Cookie", cookie);
+  private AdminApi.Reply as(String cookie, String method, String call, Map<String, Object> body) throws Exception {
+    return AdminApi.as(router.port(), cookie, method, call, body);
   }
 
   @Test
@@ -120,16 +104,16 @@ class AdminPageTest {
   void onlyAdminsGetInAndOnlyWithTheGuardHeader() throws Exception {
     assertEquals(403, call("GET", "whoami", null).status(), "no guard header: what a cross-site form would send");
     assertEquals(401, call("GET", "whoami", null, "X-Tollgate-Admin", "1").status());
-    Reply plainUser = call("POST", "login", Map.of("username", "john", "password", "pa55word"), "X-Tollgate-Admin", "1");
+    AdminApi.Reply plainUser = call("POST", "login", Map.of("username", "john", "password", "pa55word"), "X-Tollgate-Admin", "1");
     assertEquals(401, plainUser.status());
     assertTrue(plainUser.raw().headers().firstValue("Set-Cookie").isEmpty());
-    Reply wrong = call("POST", "login", Map.of("username", "root", "password", "nope"), "X-Tollgate-Admin", "1");
+    AdminApi.Reply wrong = call("POST", "login", Map.of("username", "root", "password", "nope"), "X-Tollgate-Admin", "1");
     assertEquals(401, wrong.status());
     assertEquals("not the credentials of a user with role admin", wrong.body().get("message"),
         "the same words for a plain user and a wrong password");
     assertEquals(400, call("POST", "login", Map.of("username", 5), "X-Tollgate-Admin", "1").status());
 
-    Reply ok = call("POST", "login", Map.of("username", "root", "password", "adm1n"), "X-Tollgate-Admin", "1");
+    AdminApi.Reply ok = call("POST", "login", Map.of("username", "root", "password", "adm1n"), "X-Tollgate-Admin", "1");
     String setCookie = ok.raw().headers().firstValue("Set-Cookie").orElseThrow();
     assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/admin"),
         setCookie);
@@ -148,7 +132,7 @@ class AdminPageTest {
   @Test
   void anAdminsTicketLogsInOnceAndAUsersTicketNever() throws Exception {
     String ticket = tickets.forUser("root", root.passwordHash());
-    Reply ok = call("POST", "login", Map.of("ticket", ticket), "X-Tollgate-Admin", "1");
+    AdminApi.Reply ok = call("POST", "login", Map.of("ticket", ticket), "X-Tollgate-Admin", "1");
     assertEquals(200, ok.status(), ok.body().toString());
     assertEquals("root", ok.body().get("admin"));
     assertEquals(401, call("POST", "login", Map.of("ticket", ticket), "X-Tollgate-Admin", "1").status(), "one-time");
@@ -192,7 +176,7 @@ class AdminPageTest {
 
       assertEquals(404, as(cookie, "POST", "sessions/kill", Map.of("realm", "realm1", "session", id + 1000)).status());
       assertEquals(400, as(cookie, "POST", "sessions/kill", Map.of("realm", "realm1")).status());
-      Reply killed = as(cookie, "POST", "sessions/kill", Map.of("realm", "realm1", "session", id, "message", "bye"));
+      AdminApi.Reply killed = as(cookie, "POST", "sessions/kill", Map.of("realm", "realm1", "session", id, "message", "bye"));
       assertEquals(200, killed.status(), killed.body().toString());
       Goodbye goodbye = john.expect(Goodbye.class);
       assertEquals("wamp.close.killed", goodbye.reason());
@@ -206,7 +190,7 @@ class AdminPageTest {
     String cookie = login("root", "adm1n");
     try (TestClient client = TestClient.connect(TestRouters.withTicket(router, johnsTicket()), Serializer.JSON)) {
       client.join("realm1");
-      Reply added = as(cookie, "POST", "rules", Map.of("role", "*", "pattern", "secret.plans", "match", "exact",
+      AdminApi.Reply added = as(cookie, "POST", "rules", Map.of("role", "*", "pattern", "secret.plans", "match", "exact",
           "actions", "", "note", "nobody subscribes"));
       assertEquals(201, added.status(), added.body().toString());
       long ruleId = ((Number) added.body().get("id")).longValue();
@@ -226,9 +210,9 @@ class AdminPageTest {
       client.send(new Subscribe(2, Map.of(), "secret.plans"));
       client.expect(Subscribed.class);
 
-      Reply bad = as(cookie, "POST", "rules", Map.of("role", "user", "pattern", "x", "match", "fuzzy", "actions", ""));
+      AdminApi.Reply bad = as(cookie, "POST", "rules", Map.of("role", "user", "pattern", "x", "match", "fuzzy", "actions", ""));
       assertEquals(400, bad.status(), bad.body().toString());
-      Reply notJson = call("POST", "rules", null, "X-Tollgate-Admin", "1", "Cookie", cookie);
+      AdminApi.Reply notJson = call("POST", "rules", null, "X-Tollgate-Admin", "1", "Cookie", cookie);
       assertEquals(400, notJson.status(), notJson.body().toString());
     }
   }
@@ -237,7 +221,7 @@ class AdminPageTest {
   void theTicketDebuggerSaysWhatATicketHoldsAndWhyItIsRefusedWithoutUsingItUp() throws Exception {
     String cookie = login("root", "adm1n");
     String good = johnsTicket();
-    Reply fresh = as(cookie, "POST", "ticket", Map.of("ticket", good));
+    AdminApi.Reply fresh = as(cookie, "POST", "ticket", Map.of("ticket", good));
     assertEquals("ACCEPTED", fresh.body().get("verdict"), fresh.body().toString());
     assertEquals(false, fresh.body().get("used"));
     @SuppressWarnings("unchecked")
@@ -254,10 +238,10 @@ class AdminPageTest {
 
     String forged = new TicketGenerator(TicketSecret.of("another secret"), Clock.systemUTC())
         .forUser("john", db.users().find("john").orElseThrow().passwordHash());
-    Reply refused = as(cookie, "POST", "ticket", Map.of("ticket", forged));
+    AdminApi.Reply refused = as(cookie, "POST", "ticket", Map.of("ticket", forged));
     assertEquals("REFUSED", refused.body().get("verdict"));
     assertEquals("INVALID_DIGEST", refused.body().get("reason"));
-    Reply garbage = as(cookie, "POST", "ticket", Map.of("ticket", "not a ticket"));
+    AdminApi.Reply garbage = as(cookie, "POST", "ticket", Map.of("ticket", "not a ticket"));
     assertEquals("INVALID_FORMAT", garbage.body().get("reason"));
     assertNull(garbage.body().get("fields"));
     assertTrue(garbage.body().get("notes").toString().contains("outside the Base64 alphabet"), garbage.body().toString());

@@ -7,12 +7,7 @@ import dev.tollgate.auth.Action;
 import dev.tollgate.auth.Database;
 import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.Rule;
-import dev.tollgate.protocol.internal.JsonValues;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Faults from outside the router's code, each on a router in a process of its own (RouterProcess). */
 class FaultsTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   /**
    * kill -9 while four admins add rules as fast as the admin API takes them: the database opens cleanly afterwards,
    * every rule the API acknowledged (201) is there, whole, and nothing half-written is.
@@ -44,7 +37,7 @@ class FaultsTest {
     Map<Long, String> acknowledged = new ConcurrentHashMap<>();
     AtomicInteger attempts = new AtomicInteger();
     try (RouterProcess router = RouterProcess.start(List.of(), "--data.dir=" + data, "--rules.preset=open")) {
-      String cookie = login(router.port());
+      String cookie = AdminApi.login(router.port(), "root", "adm1n");
       CountDownLatch enough = new CountDownLatch(150);
       List<Thread> writers = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -54,14 +47,10 @@ class FaultsTest {
             String pattern = "fault.w" + writer + ".r" + i;
             attempts.incrementAndGet();
             try {
-              HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + router.port() + "/admin/api/rules"))
-                  .header("X-Tollgate-Admin", "1").header("Cookie", cookie)
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(JsonValues.write(Map.of("role", "fault",
-                      "pattern", pattern, "match", "exact", "actions", "subscribe,publish", "note", "note of " + pattern))))
-                  .build(), HttpResponse.BodyHandlers.ofString());
-              if (r.statusCode() == 201) {
-                acknowledged.put(((Number) json(r.body()).get("id")).longValue(), pattern);
+              AdminApi.Reply r = AdminApi.as(router.port(), cookie, "POST", "rules", Map.of("role", "fault",
+                  "pattern", pattern, "match", "exact", "actions", "subscribe,publish", "note", "note of " + pattern));
+              if (r.status() == 201) {
+                acknowledged.put(((Number) r.body().get("id")).longValue(), pattern);
                 enough.countDown();
               }
             } catch (Exception killed) {
@@ -257,20 +246,5 @@ class FaultsTest {
     String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
-
-  private static String login(int port) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/api/login"))
-        .header("X-Tollgate-Admin", "1")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JsonValues.write(Map.of("username", "root", "password", "adm1n"))))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-    return setCookie.substring(0, setCookie.indexOf(';'));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> json(String body) {
-    return (Map<String, Object>) JsonValues.read(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
   }
 }

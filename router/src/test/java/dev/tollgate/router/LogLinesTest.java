@@ -25,14 +25,9 @@ class LogLinesTest {
 
   @Test
   void jsonLinesTellEachSessionsStartAndEnd(@TempDir Path data) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // the shipped configuration, not the tests' logback-test.xml, which the classpath would prefer
-        "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--server.host=127.0.0.1",
-        "--server.port=0", "--server.path=/ws", "--data.dir=" + data, "--rules.preset=open")
-        .redirectErrorStream(true);
-    pb.environment().put("TOLLGATE_LOG_FORMAT", "JSON");
-    Process router = pb.start();
+    // the shipped logback configuration, as RouterProcess starts every router, not the tests' logback-test.xml
+    Process router = RouterProcess.launch(java.util.List.of("env", "TOLLGATE_LOG_FORMAT=JSON"), "--server.path=/ws",
+        "--data.dir=" + data, "--rules.preset=open");
     ProcessLines lines = new ProcessLines(router);
     try {
       JsonNode listening = next(lines, "Tollgate listening on");

@@ -96,7 +96,7 @@ final class SoakScenario {
     List<Figure> run() throws Exception {
         Outcome o = soak();
         String c = "soak " + duration.toMinutes() + " min";
-        Sample first = o.samples().get(o.samples().size() / 5);
+        Sample first = warm(o.samples());
         Sample last = o.samples().get(o.samples().size() - 1);
         List<Figure> out = new ArrayList<>();
         out.add(Figure.info(c, "cycles/s max", o.maxCyclesPerSecond(), "cycles/s"));
@@ -137,6 +137,11 @@ final class SoakScenario {
         }
     }
 
+    /** The sample the run is judged from: the first after its warm-up, a fifth of the run. */
+    private static Sample warm(List<Sample> samples) {
+        return samples.get(samples.size() / 5);
+    }
+
     private List<String> judge(List<Sample> samples) {
         List<String> problems = new ArrayList<>();
         if (failures.get() > 0) {
@@ -146,7 +151,7 @@ final class SoakScenario {
             problems.add("fewer than two samples");
             return problems;
         }
-        Sample first = samples.get(samples.size() / 5);
+        Sample first = warm(samples);
         Sample last = samples.get(samples.size() - 1);
         if (last.fds() > first.fds() + 20) {
             problems.add("file descriptors grew from " + first.fds() + " to " + last.fds());
