@@ -143,7 +143,7 @@ public final class AdminPage extends Handler.Wrapper {
     }
     boolean post = HttpMethod.POST.is(request.getMethod());
     if (!post && !HttpMethod.GET.is(request.getMethod())) {
-      reply(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, error("method_not_allowed", "GET or POST"));
+      HttpReplies.json(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, error("method_not_allowed", "GET or POST"));
       return;
     }
     CompletableFuture<Map<String, Object>> body = post ? body(request) : CompletableFuture.completedFuture(Map.of());
@@ -320,24 +320,20 @@ public final class AdminPage extends Handler.Wrapper {
 
   private static void finish(Response response, Callback callback, Answer answer, Throwable failure) {
     if (failure == null) {
-      reply(response, callback, answer.status(), answer.body());
+      HttpReplies.json(response, callback, answer.status(), answer.body());
       return;
     }
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof BadRequest || cause instanceof IllegalArgumentException) {
-      reply(response, callback, HttpStatus.BAD_REQUEST_400, error("bad_request", cause.getMessage()));
+      HttpReplies.json(response, callback, HttpStatus.BAD_REQUEST_400, error("bad_request", cause.getMessage()));
     } else if (cause instanceof IllegalStateException) {
-      reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, error("unavailable", cause.getMessage()));
+      HttpReplies.json(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, error("unavailable", cause.getMessage()));
     } else {
       // a too-large body, a database that failed: said, and logged for the operator
       LOG.warn("admin API request failed: {}", cause.toString());
-      reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, error("unavailable",
+      HttpReplies.json(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, error("unavailable",
           cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
     }
-  }
-
-  private static void reply(Response response, Callback callback, int status, Map<String, Object> body) {
-    HttpReplies.json(response, callback, status, body);
   }
 
   private static CompletableFuture<Answer> done(Answer answer) {
