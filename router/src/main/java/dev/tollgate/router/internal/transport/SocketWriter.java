@@ -14,9 +14,12 @@ import org.slf4j.LoggerFactory;
  * whatever messages have gathered, up to a bound, are framed ({@link ServerFrames}) into one pooled direct buffer and
  * leave in one write, then the next batch. A queued close goes after the messages before it.
  *
- * <p>Every send, reply or event, is written by the writer thread, never by the sender: the sender costs no system
- * call, and what other senders queue meanwhile leaves in the same write. Measured on RPC, 10 callers to one callee:
- * writing replies on the thread that handled the request instead gave 35% fewer calls/s.
+ * <p>A send is never written by the sender: it only queues, and what other senders queue meanwhile leaves in the same
+ * write. The flush runs on the connection's writer thread, or on the thread that read the message which caused the
+ * send, once that read is handled ({@link InlineFlushes}): a call's INVOCATION and RESULT then leave without waking
+ * another thread. Measured, 1 caller and 1 callee, one call at a time: p50 round trip 0.151 → 0.099 ms and router CPU
+ * per call 146 → 52 µs. (Writing each send on the sender's thread, as it came, had cost 35 % of the calls/s with 10
+ * callers: the writes were no longer coalesced.)
  */
 final class SocketWriter extends IteratingCallback {
   private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
@@ -30,6 +33,7 @@ final class SocketWriter extends IteratingCallback {
   private final WebSocketConnection connection;
   private final OutboundQueue queue;
   private final Writers.Lane lane;
+  private final int writerThreads;
   private final boolean binary;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable flushTask = this::flush;
@@ -43,16 +47,20 @@ final class SocketWriter extends IteratingCallback {
   private OutboundQueue.CloseAfter closeAfter;
   private boolean done;
 
-  SocketWriter(WebSocketConnection connection, OutboundQueue queue, Writers.Lane lane, boolean binary) {
+  SocketWriter(WebSocketConnection connection, OutboundQueue queue, Writers writers, boolean binary) {
     this.connection = connection;
     this.queue = queue;
-    this.lane = lane;
+    this.lane = writers.assign();
+    this.writerThreads = writers.threads();
     this.binary = binary;
   }
 
-  /** Puts this connection on its writer's run list, unless it is already on it. Any thread. */
+  /**
+   * Puts this connection on its writer's run list, unless it is already on it, or leaves it to the thread handling a
+   * read when that thread takes it ({@link InlineFlushes}). Any thread.
+   */
   void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
+    if (scheduled.compareAndSet(false, true) && !InlineFlushes.offer(flushTask, lane, writerThreads)) {
       lane.schedule(flushTask);
     }
   }

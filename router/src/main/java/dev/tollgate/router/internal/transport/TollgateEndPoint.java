@@ -43,10 +43,68 @@ final class TollgateEndPoint extends SocketChannelEndPoint implements Wire {
   private ByteBuffer held;
 
   private final OneWriteAtATime writes = new OneWriteAtATime();
+  /** The WebSocket connection's read callback, wrapped once; only the thread registering fill interest touches it. */
+  private InlineRead inlineRead;
   private final OneWriteAtATime.Direct direct = (cb, b) -> super.write(cb, b);
 
   TollgateEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
+  }
+
+  /**
+   * A WebSocket connection is read on the selector's thread: its handling never blocks (a ticket is checked on the
+   * security pool, and the next frame is read when the check is done), so the read need not be handed to a pool
+   * thread, as Jetty does for a connection it cannot know to be non-blocking. What the read queued for other
+   * connections is written by this thread after it ({@link InlineFlushes}). HTTP connections are read as Jetty reads
+   * them: their handlers may block (a ticket request checks a password).
+   */
+  @Override
+  public void fillInterested(Callback callback) {
+    super.fillInterested(inline(callback));
+  }
+
+  @Override
+  public boolean tryFillInterested(Callback callback) {
+    return super.tryFillInterested(inline(callback));
+  }
+
+  private Callback inline(Callback callback) {
+    if (!(getConnection() instanceof org.eclipse.jetty.websocket.core.WebSocketConnection)) {
+      return callback;
+    }
+    InlineRead read = inlineRead;
+    if (read == null || read.read != callback) {
+      // One per connection: the connection passes the same callback each time.
+      read = new InlineRead(callback);
+      inlineRead = read;
+    }
+    return read;
+  }
+
+  /** A WebSocket connection's read, run where it is ready, then the flushes it left to its thread. */
+  private static final class InlineRead implements Callback {
+    private final Callback read;
+    private final Runnable succeeded;
+
+    InlineRead(Callback read) {
+      this.read = read;
+      this.succeeded = read::succeeded;
+    }
+
+    @Override
+    public void succeeded() {
+      InlineFlushes.during(succeeded);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      read.failed(cause);
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
+    }
   }
 
   /** Starts the write now if none is in progress, else when the writes before it have completed. */

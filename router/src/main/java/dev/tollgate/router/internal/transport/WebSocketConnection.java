@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection carrying WAMP, on Jetty's websocket-core; a subclass per dialect (v2, v1) decodes and
  * encodes.
  *
- * <p>Inbound: frames arrive one at a time on a Jetty thread (the next only after {@code demand()}), are reassembled,
- * decoded and handed to the {@link RouterSession} in order. Outbound: the core hands this {@link Peer} messages, and
- * publications encoded once per format; every message goes through a bounded {@link OutboundQueue}, and this
- * connection's writer thread frames whatever has gathered ({@link ServerFrames}) into one pooled direct buffer and
- * writes it to the socket at once. Jetty's session still writes the control frames (close, ping, pong); the
- * its {@link Wire} takes its writes and ours one at a time.
+ * <p>Inbound: frames arrive one at a time on the selector's thread (the next only after {@code demand()}; see
+ * {@link TollgateEndPoint}), are reassembled, decoded and handed to the {@link RouterSession} in order. Outbound: the
+ * core hands this {@link Peer} messages, and publications encoded once per format; every message goes through a
+ * bounded {@link OutboundQueue}, and whatever has gathered is framed ({@link ServerFrames}) into one pooled direct
+ * buffer and written at once, by this connection's writer thread or by the thread whose read queued it
+ * ({@link InlineFlushes}). Jetty's session still writes the control frames (close, ping, pong); its {@link Wire} takes
+ * its writes and ours one at a time.
  *
  * <p>Threading: Jetty calls the frame handler methods one at a time; the {@link Peer} methods are called from any
  * thread, possibly while the caller holds a session's lock, so they only queue and never call into a session.
@@ -82,7 +83,7 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     this.format = format;
     this.endPoint = endPoint;
     this.queue = new OutboundQueue(config.outboundQueueBytes(), config.outboundQueueMessages());
-    this.writer = new SocketWriter(this, queue, transport.writers().assign(), format.binary());
+    this.writer = new SocketWriter(this, queue, transport.writers(), format.binary());
     this.messageLimit = messageLimitFor(urlIdentity);
   }
 

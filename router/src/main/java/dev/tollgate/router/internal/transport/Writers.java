@@ -50,6 +50,11 @@ final class Writers extends AbstractLifeCycle implements AutoCloseable, Dumpable
     Dumpable.dumpObjects(out, indent, "writers: " + lanes.length + " threads", (Object[]) lanes);
   }
 
+  /** How many writer threads there are. */
+  int threads() {
+    return lanes.length;
+  }
+
   /** The writer for a new connection, round robin. */
   Lane assign() {
     return lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
@@ -78,6 +83,11 @@ final class Writers extends AbstractLifeCycle implements AutoCloseable, Dumpable
     @Override
     public String toString() {
       return name + " (" + runList.size() + " connections to flush)";
+    }
+
+    /** Whether this writer is asleep with nothing to do (a hint: it may be woken the next moment). */
+    boolean idle() {
+      return sleeping.get() && runList.isEmpty();
     }
 
     /** Puts a flush on the run list; the caller makes sure one connection is on it at most once. */
