@@ -66,11 +66,17 @@ public record OroTicket(String digest, String username, String nonce, String cre
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-512", e);
     }
+    // Into one buffer, round after round: a new array per round was 320 KB of garbage per ticket, which under a burst
+    // of logins grew the heap that the router then kept.
     byte[] d = sha512.digest(salted);
-    for (int i = 1; i < ITERATIONS; i++) {
-      sha512.update(d);
-      sha512.update(salted);
-      d = sha512.digest();
+    try {
+      for (int i = 1; i < ITERATIONS; i++) {
+        sha512.update(d);
+        sha512.update(salted);
+        sha512.digest(d, 0, d.length);
+      }
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException("a SHA-512 digest is 64 bytes", e);
     }
     return Base64.getEncoder().encodeToString(d);
   }

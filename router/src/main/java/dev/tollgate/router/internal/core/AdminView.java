@@ -44,8 +44,8 @@ public final class AdminView {
           continue; // left between the directory's snapshot and now
         }
         rows.add(new SessionRow(r.name(), s.id(), who.authid(), who.authrole(), who.authmethod(), who.authprovider(),
-            s.dialect(), s.clientAddress(), now.minusNanos(nowNanos - s.joinedNanos()), s.subscriptions().size(),
-            s.registrations().size()));
+            s.dialect(), s.clientAddress(), now.minusNanos(nowNanos - s.joinedNanos()), s.subscriptionCount(),
+            s.registrationCount()));
       }
     }
     rows.sort(Comparator.comparing(SessionRow::realm).thenComparing(SessionRow::joinedAt));

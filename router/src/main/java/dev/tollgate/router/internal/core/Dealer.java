@@ -175,7 +175,7 @@ final class Dealer {
     }
     long timeout = options.get("timeout") instanceof Number n ? n.longValue() : 0;
     if (timeout > 0) {
-      if (callee.timeoutForwarded().contains(r.id())) {
+      if (callee.forwardsTimeout(r.id())) {
         // "Callees wanting to handle the timeout logic MAY specify this intention via the
         // REGISTER.Options.forward_timeout|boolean option."
         details.put("timeout", timeout);

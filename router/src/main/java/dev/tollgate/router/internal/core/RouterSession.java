@@ -12,6 +12,8 @@ import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.WampUris;
 import dev.tollgate.protocol.Welcome;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -65,15 +67,33 @@ public final class RouterSession {
   private final Permissions permissions;
   private final SessionRequests requests = new SessionRequests(this);
 
-  /** Subscriptions and registrations this session holds, by id; changed on the realm's owner. */
-  private final Set<Long> subscriptions = ConcurrentHashMap.newKeySet();
-  private final Set<Long> registrations = ConcurrentHashMap.newKeySet();
+  /**
+   * Subscriptions and registrations this session holds, by id; changed on the realm's owner. Each set is made at its
+   * first use: most sessions hold only one kind, and Oro's backend publishers neither (88 bytes a set).
+   */
+  private volatile Set<Long> subscriptions;
+  private volatile Set<Long> registrations;
   /** The registrations made with {@code forward_timeout}: their callees enforce a call's timeout themselves. */
-  private final Set<Long> timeoutForwarded = ConcurrentHashMap.newKeySet();
+  private volatile Set<Long> timeoutForwarded;
   /** What the peer announced in its HELLO; set before it joins, read by other sessions' calls. */
   private volatile Features features = Features.NONE;
   private volatile CallBook calls = new CallBook();
   private volatile Testaments testaments = new Testaments();
+
+  private static final VarHandle SUBSCRIPTIONS;
+  private static final VarHandle REGISTRATIONS;
+  private static final VarHandle TIMEOUT_FORWARDED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SUBSCRIPTIONS = lookup.findVarHandle(RouterSession.class, "subscriptions", Set.class);
+      REGISTRATIONS = lookup.findVarHandle(RouterSession.class, "registrations", Set.class);
+      TIMEOUT_FORWARDED = lookup.findVarHandle(RouterSession.class, "timeoutForwarded", Set.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   RouterSession(RouterCore router, Peer peer, Identity urlIdentity, boolean httpUris) {
     this.router = router;
@@ -135,15 +155,53 @@ public final class RouterSession {
   }
 
   Set<Long> subscriptions() {
-    return subscriptions;
+    Set<Long> s = subscriptions;
+    return s != null ? s : made(Held.SUBSCRIPTIONS);
   }
 
   Set<Long> registrations() {
-    return registrations;
+    Set<Long> s = registrations;
+    return s != null ? s : made(Held.REGISTRATIONS);
   }
 
   Set<Long> timeoutForwarded() {
-    return timeoutForwarded;
+    Set<Long> s = timeoutForwarded;
+    return s != null ? s : made(Held.TIMEOUT_FORWARDED);
+  }
+
+  /** Whether this callee enforces the timeouts of calls to registration {@code id} itself. */
+  boolean forwardsTimeout(long registrationId) {
+    Set<Long> s = timeoutForwarded;
+    return s != null && s.contains(registrationId);
+  }
+
+  /** How many subscriptions and registrations this session holds, without making their sets. */
+  int subscriptionCount() {
+    Set<Long> s = subscriptions;
+    return s == null ? 0 : s.size();
+  }
+
+  int registrationCount() {
+    Set<Long> s = registrations;
+    return s == null ? 0 : s.size();
+  }
+
+  private enum Held { SUBSCRIPTIONS, REGISTRATIONS, TIMEOUT_FORWARDED }
+
+  /**
+   * Makes one of the sets at its first use, once, without a lock: other sessions' threads read these sets while
+   * holding their own session's lock, so taking this one's here could deadlock.
+   */
+  private Set<Long> made(Held which) {
+    VarHandle field = switch (which) {
+      case SUBSCRIPTIONS -> SUBSCRIPTIONS;
+      case REGISTRATIONS -> REGISTRATIONS;
+      case TIMEOUT_FORWARDED -> TIMEOUT_FORWARDED;
+    };
+    field.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+    @SuppressWarnings("unchecked")
+    Set<Long> set = (Set<Long>) field.getVolatile(this);
+    return set;
   }
 
   Features features() {
@@ -163,7 +221,7 @@ public final class RouterSession {
    * such a peer is expected to answer pings (the transport's liveness check). Any thread.
    */
   public boolean expectsDeliveries() {
-    return !subscriptions.isEmpty() || !registrations.isEmpty() || calls.awaitsResults();
+    return subscriptionCount() > 0 || registrationCount() > 0 || calls.awaitsResults();
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.tollgate.auth.OroTicket;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -83,7 +84,7 @@ public final class UrlTicketHandler extends Handler.Wrapper {
       }
       request.setAttribute(IDENTITY_ATTRIBUTE, outcome.identity());
       try {
-        if (!super.handle(request, response, callback)) {
+        if (!super.handle(withoutQuery(request), response, callback)) {
           HttpReplies.text(response, callback, HttpStatus.NOT_FOUND_404, "Not found.\n");
         }
       } catch (Throwable t) {
@@ -91,6 +92,21 @@ public final class UrlTicketHandler extends Handler.Wrapper {
       }
     });
     return true;
+  }
+
+  /**
+   * The upgrade request as the WebSocket layer is to see it: without its query, which held the ticket and nothing
+   * else the router reads. Jetty keeps the request's URI and query parameters for the life of the WebSocket session;
+   * with the ticket in them that was about 1 KB per session, and a used ticket held in memory for no purpose.
+   */
+  private static Request withoutQuery(Request request) {
+    HttpURI bare = HttpURI.build(request.getHttpURI()).query(null).asImmutable();
+    return new Request.Wrapper(request) {
+      @Override
+      public HttpURI getHttpURI() {
+        return bare;
+      }
+    };
   }
 
   private static boolean isUpgrade(Request request) {
