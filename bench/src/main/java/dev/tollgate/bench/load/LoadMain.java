@@ -49,6 +49,7 @@ public final class LoadMain {
               --window-bytes N (1048576)  --window-events N (200)  --realm NAME (realm1)
               --repeat N             run each case N times per target, alternating; the table shows medians (1)
               --json FILE            results as JSON (bench-results.json)
+              --html FILE            the same as a self-contained page with charts (bench-report.html)
             """;
 
     /** How often each case runs per target (--repeat). */
@@ -149,6 +150,9 @@ public final class LoadMain {
         Path json = Path.of(a.getOrDefault("json", "bench-results.json"));
         Files.writeString(json, report.toJson());
         System.out.println("results written to " + json.toAbsolutePath());
+        Path html = Path.of(a.getOrDefault("html", "bench-report.html"));
+        Files.writeString(html, new HtmlReport(report).render());
+        System.out.println("report written to " + html.toAbsolutePath());
         System.exit(0);
     }
 

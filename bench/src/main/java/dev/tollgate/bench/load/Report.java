@@ -56,6 +56,38 @@ final class Report {
         }
     }
 
+    /** One figure of one case: its median per target, every run, and the ratio of the first target to the second. */
+    record Line(String scenarioCase, String name, String unit, Figure.Better better, Map<String, Double> medians,
+                Map<String, List<Double>> runs, Double ratio) {
+    }
+
+    /** Every figure, in the order measured. */
+    List<Line> lines() {
+        List<Line> out = new ArrayList<>();
+        for (Map.Entry<Key, Row> e : rows.entrySet()) {
+            Row r = e.getValue();
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (Target t : targets) {
+                Double m = r.median(t.label());
+                if (m != null) medians.put(t.label(), m);
+            }
+            out.add(new Line(e.getKey().scenarioCase(), e.getKey().name(), r.unit, r.better, medians, r.runs, ratio(r)));
+        }
+        return out;
+    }
+
+    List<String> failures() {
+        return failures;
+    }
+
+    String started() {
+        return started;
+    }
+
+    Options options() {
+        return options;
+    }
+
     void fail(Target t, String scenarioCase, String why) {
         failures.add(t.label() + " " + scenarioCase + ": " + why);
     }
