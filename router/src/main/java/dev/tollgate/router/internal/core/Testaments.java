@@ -17,20 +17,29 @@ final class Testaments {
   /** Bounds what one session can make the router keep. */
   static final int MAX_PER_SESSION = 64;
 
-  private final List<Publish> detached = new ArrayList<>();
-  private final List<Publish> destroyed = new ArrayList<>();
+  /** Made at the first testament: few sessions leave one. */
+  private List<Publish> detached = List.of();
+  private List<Publish> destroyed = List.of();
 
   /** Adds a testament to {@code scope} ({@code detached} or {@code destroyed}); false when the bound is reached. */
   synchronized boolean add(String scope, Publish testament) {
     if (detached.size() + destroyed.size() >= MAX_PER_SESSION) {
       return false;
     }
-    bucket(scope).add(testament);
+    if (scope.equals("detached")) {
+      detached = added(detached, testament);
+    } else {
+      destroyed = added(destroyed, testament);
+    }
     return true;
   }
 
   synchronized void flush(String scope) {
-    bucket(scope).clear();
+    if (scope.equals("detached")) {
+      detached = List.of();
+    } else {
+      destroyed = List.of();
+    }
   }
 
   /** Every testament, detached ones first, each bucket in the order added; empties both. */
@@ -38,12 +47,14 @@ final class Testaments {
     List<Publish> all = new ArrayList<>(detached.size() + destroyed.size());
     all.addAll(detached);
     all.addAll(destroyed);
-    detached.clear();
-    destroyed.clear();
+    detached = List.of();
+    destroyed = List.of();
     return all;
   }
 
-  private List<Publish> bucket(String scope) {
-    return scope.equals("detached") ? detached : destroyed;
+  private static List<Publish> added(List<Publish> bucket, Publish testament) {
+    List<Publish> grown = bucket.isEmpty() ? new ArrayList<>() : bucket;
+    grown.add(testament);
+    return grown;
   }
 }

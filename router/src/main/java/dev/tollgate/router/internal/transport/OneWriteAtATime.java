@@ -16,15 +16,17 @@ final class OneWriteAtATime {
     void write(Callback callback, ByteBuffer... buffers);
   }
 
-  private final Object lock = new Object();
-  /** Guarded by lock: whether a write is in progress, and the writes waiting for it. */
+  /** Guarded by this: whether a write is in progress, and the writes waiting for it (made when first needed). */
   private boolean writing;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
+  private ArrayDeque<Runnable> waiting;
 
   /** Starts the write now if none is in progress, else when the writes before it have completed. */
   void write(Direct direct, Callback callback, ByteBuffer... buffers) {
-    synchronized (lock) {
+    synchronized (this) {
       if (writing) {
+        if (waiting == null) {
+          waiting = new ArrayDeque<>(2);
+        }
         waiting.add(() -> direct.write(new ThenNext(callback), buffers));
         return;
       }
@@ -36,8 +38,8 @@ final class OneWriteAtATime {
   /** The end point is free: hands it to the next waiting write, if any. */
   private void startNext() {
     Runnable next;
-    synchronized (lock) {
-      next = waiting.poll();
+    synchronized (this) {
+      next = waiting == null ? null : waiting.poll();
       if (next == null) {
         writing = false;
         return;

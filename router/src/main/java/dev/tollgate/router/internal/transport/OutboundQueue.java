@@ -1,8 +1,8 @@
 package dev.tollgate.router.internal.transport;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The messages waiting for one receiver, bounded in bytes and in count. Any thread may offer; one flusher drains.
@@ -17,15 +17,31 @@ final class OutboundQueue {
   /** A marker queued after the last message: close the transport once everything before it is written. */
   record CloseAfter(int code, String reason) {}
 
+  private static final VarHandle BYTES;
+  private static final VarHandle MESSAGES;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      BYTES = lookup.findVarHandle(OutboundQueue.class, "bytes", long.class);
+      MESSAGES = lookup.findVarHandle(OutboundQueue.class, "messages", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
-  private final AtomicLong bytes = new AtomicLong();
-  private final AtomicInteger messages = new AtomicInteger();
+  /** Counted through the handles above: two fields rather than two atomic objects per connection. */
+  @SuppressWarnings("unused")
+  private volatile long bytes;
+  @SuppressWarnings("unused")
+  private volatile int messages;
   private final long maxBytes;
   private final int maxMessages;
 
   /** Bytes waiting now. */
   long queuedBytes() {
-    return bytes.get();
+    return (long) BYTES.getVolatile(this);
   }
 
   OutboundQueue(long maxBytes, int maxMessages) {
@@ -39,13 +55,13 @@ final class OutboundQueue {
    */
   boolean offer(byte[] message) {
     int size = message.length;
-    if (messages.incrementAndGet() > maxMessages) {
-      messages.decrementAndGet();
+    if ((int) MESSAGES.getAndAdd(this, 1) + 1 > maxMessages) {
+      int unused = (int) MESSAGES.getAndAdd(this, -1);
       return false;
     }
-    if (bytes.addAndGet(size) > maxBytes) {
-      bytes.addAndGet(-size);
-      messages.decrementAndGet();
+    if ((long) BYTES.getAndAdd(this, (long) size) + size > maxBytes) {
+      long unusedBytes = (long) BYTES.getAndAdd(this, (long) -size);
+      int unusedCount = (int) MESSAGES.getAndAdd(this, -1);
       return false;
     }
     items.add(message);
@@ -69,8 +85,8 @@ final class OutboundQueue {
 
   /** Called when messages totalling {@code size} bytes have been written (or dropped). */
   void written(int count, long size) {
-    messages.addAndGet(-count);
-    bytes.addAndGet(-size);
+    int unusedCount = (int) MESSAGES.getAndAdd(this, -count);
+    long unusedBytes = (long) BYTES.getAndAdd(this, -size);
   }
 
   /** Empties the queue without writing, releasing its counts. */
@@ -86,7 +102,8 @@ final class OutboundQueue {
   /** What is queued now, for Jetty's dump. */
   @Override
   public String toString() {
-    return "queued " + messages.get() + "/" + maxMessages + " messages, " + bytes.get() + "/" + maxBytes + " bytes";
+    return "queued " + (int) MESSAGES.getVolatile(this) + "/" + maxMessages + " messages, " + queuedBytes() + "/"
+        + maxBytes + " bytes";
   }
 
   long maxBytes() {

@@ -37,8 +37,12 @@ final class SocketWriter extends IteratingCallback {
   private final boolean binary;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable flushTask = this::flush;
-  /** The messages of the write being prepared; only process() touches it, and never twice at once. */
-  private final ArrayList<byte[]> messages = new ArrayList<>();
+  /**
+   * The messages of the write being prepared, one list per thread rather than per connection (idle connections are
+   * most of them): process() fills it, frames its messages and empties it before it writes, and a thread runs one
+   * process() at a time.
+   */
+  private static final ThreadLocal<ArrayList<byte[]>> MESSAGES = ThreadLocal.withInitial(ArrayList::new);
   /** The bytes being written: the messages framed into one pooled direct buffer. */
   private RetainableByteBuffer writing;
   private int inFlightMessages;
@@ -85,6 +89,7 @@ final class SocketWriter extends IteratingCallback {
       queue.clear();
       return Action.IDLE;
     }
+    ArrayList<byte[]> messages = MESSAGES.get();
     Object item;
     long writeBytes = 0;
     while ((item = queue.peek()) != null) {
