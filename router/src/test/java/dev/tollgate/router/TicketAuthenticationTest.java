@@ -85,6 +85,20 @@ class TicketAuthenticationTest {
   }
 
   @Test
+  void theWebSocketLayerDoesNotKeepTheTicketForTheLifeOfTheSession() {
+    String ticket = tickets.forUser("john", john.passwordHash());
+    try (TestClient c = TestClient.connect(withTicket(ticket), Serializer.JSON)) {
+      long session = c.join("realm1").session();
+      // Jetty's dump shows what the WebSocket layer keeps of the upgrade request: the path, and a query's size.
+      String dump = router.dump();
+      String line = dump.lines().filter(l -> l.contains("(session " + session + ",")).findFirst().orElseThrow(
+          () -> new AssertionError("no line for session " + session + " in\n" + dump));
+      assertTrue(line.contains(" to /ws (session "), "the upgrade's query, and its ticket, are kept: " + line);
+      assertFalse(dump.contains(URLEncoder.encode(ticket, StandardCharsets.UTF_8)), "the dump shows the ticket");
+    }
+  }
+
+  @Test
   void aReplayedExpiredOrForgedTicketIsRefusedWithHttp401AndAReason() throws Exception {
     String ticket = tickets.forUser("john", john.passwordHash());
     try (TestClient first = TestClient.connect(withTicket(ticket), Serializer.JSON)) {

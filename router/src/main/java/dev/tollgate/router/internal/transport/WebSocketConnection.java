@@ -271,11 +271,22 @@ abstract class WebSocketConnection implements FrameHandler, Peer {
     return session;
   }
 
-  /** For Jetty's dump: who, which session, and what waits to be written. */
+  /**
+   * For Jetty's dump: who, to which path, which session, and what waits to be written. Of the query only its size: it
+   * may hold a ticket (the WebSocket layer no longer keeps an accepted ticket's, see {@code UrlTicketHandler}, but a
+   * page told of a refused ticket inside a WebSocket still has it in its URI).
+   */
   @Override
   public String toString() {
     RouterSession s = session;
-    return format + " connection from " + remote() + " (session " + (s == null ? 0 : s.id()) + ", " + queue + ")";
+    CoreSession c = ws;
+    String to = "?";
+    if (c != null) {
+      java.net.URI uri = c.getRequestURI();
+      to = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?<query of " + uri.getRawQuery().length() + " chars>");
+    }
+    return format + " connection from " + remote() + " to " + to + " (session " + (s == null ? 0 : s.id()) + ", "
+        + queue + ")";
   }
 
   @Override
