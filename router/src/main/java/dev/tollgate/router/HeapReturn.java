@@ -29,25 +29,28 @@ final class HeapReturn {
 
   private HeapReturn() {}
 
-  /** Sets the flags the operator left at their defaults; returns those it set, as {@code name=value}. */
-  static List<String> apply() {
-    List<String> set = new ArrayList<>();
+  /** Sets the flags the operator left at their defaults, and logs those it set. */
+  static void apply() {
     HotSpotDiagnosticMXBean vm;
     try {
       vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     } catch (RuntimeException notHotSpot) {
-      return set;
+      return;
     }
     if (vm == null) {
-      return set;
+      return;
     }
+    List<String> set = new ArrayList<>();
     // Min first: the JVM refuses a MaxHeapFreeRatio below the MinHeapFreeRatio in force (40 by default).
     setIfDefault(vm, "MinHeapFreeRatio", "10", set);
     setIfDefault(vm, "MaxHeapFreeRatio", "30", set);
     if (usesG1()) {
       setIfDefault(vm, "G1PeriodicGCInterval", "300000", set);
     }
-    return set;
+    if (!set.isEmpty()) {
+      LOG.info("JVM flags set to give back unused heap: {} (a -XX flag given on the command line wins)",
+          String.join(", ", set));
+    }
   }
 
   private static void setIfDefault(HotSpotDiagnosticMXBean vm, String name, String value, List<String> set) {

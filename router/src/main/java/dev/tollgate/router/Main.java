@@ -111,12 +111,8 @@ public final class Main implements Runnable {
         System.err.println("tollgate: " + e.getMessage());
         return 2;
       }
-      List<String> heap = HeapReturn.apply();
+      HeapReturn.apply();
       Router router = Router.start(cfg);
-      if (!heap.isEmpty()) {
-        org.slf4j.LoggerFactory.getLogger(Main.class).info("JVM flags set to give back unused heap: {} (a -XX flag given"
-            + " on the command line wins)", String.join(", ", heap));
-      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         router.close();

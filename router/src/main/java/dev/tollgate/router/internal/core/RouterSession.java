@@ -12,8 +12,6 @@ import dev.tollgate.protocol.WampErrors;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.WampUris;
 import dev.tollgate.protocol.Welcome;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,20 +79,15 @@ public final class RouterSession {
   private volatile CallBook calls = new CallBook();
   private volatile Testaments testaments = new Testaments();
 
-  private static final VarHandle SUBSCRIPTIONS;
-  private static final VarHandle REGISTRATIONS;
-  private static final VarHandle TIMEOUT_FORWARDED;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      SUBSCRIPTIONS = lookup.findVarHandle(RouterSession.class, "subscriptions", Set.class);
-      REGISTRATIONS = lookup.findVarHandle(RouterSession.class, "registrations", Set.class);
-      TIMEOUT_FORWARDED = lookup.findVarHandle(RouterSession.class, "timeoutForwarded", Set.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<RouterSession, Set> SUBSCRIPTIONS =
+      AtomicReferenceFieldUpdater.newUpdater(RouterSession.class, Set.class, "subscriptions");
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<RouterSession, Set> REGISTRATIONS =
+      AtomicReferenceFieldUpdater.newUpdater(RouterSession.class, Set.class, "registrations");
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<RouterSession, Set> TIMEOUT_FORWARDED =
+      AtomicReferenceFieldUpdater.newUpdater(RouterSession.class, Set.class, "timeoutForwarded");
 
   RouterSession(RouterCore router, Peer peer, Identity urlIdentity, boolean httpUris) {
     this.router = router;
@@ -156,17 +150,17 @@ public final class RouterSession {
 
   Set<Long> subscriptions() {
     Set<Long> s = subscriptions;
-    return s != null ? s : made(Held.SUBSCRIPTIONS);
+    return s != null ? s : made(SUBSCRIPTIONS);
   }
 
   Set<Long> registrations() {
     Set<Long> s = registrations;
-    return s != null ? s : made(Held.REGISTRATIONS);
+    return s != null ? s : made(REGISTRATIONS);
   }
 
   Set<Long> timeoutForwarded() {
     Set<Long> s = timeoutForwarded;
-    return s != null ? s : made(Held.TIMEOUT_FORWARDED);
+    return s != null ? s : made(TIMEOUT_FORWARDED);
   }
 
   /** Whether this callee enforces the timeouts of calls to registration {@code id} itself. */
@@ -186,22 +180,14 @@ public final class RouterSession {
     return s == null ? 0 : s.size();
   }
 
-  private enum Held { SUBSCRIPTIONS, REGISTRATIONS, TIMEOUT_FORWARDED }
-
   /**
    * Makes one of the sets at its first use, once, without a lock: other sessions' threads read these sets while
    * holding their own session's lock, so taking this one's here could deadlock.
    */
-  private Set<Long> made(Held which) {
-    VarHandle field = switch (which) {
-      case SUBSCRIPTIONS -> SUBSCRIPTIONS;
-      case REGISTRATIONS -> REGISTRATIONS;
-      case TIMEOUT_FORWARDED -> TIMEOUT_FORWARDED;
-    };
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private Set<Long> made(AtomicReferenceFieldUpdater<RouterSession, Set> field) {
     field.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
-    @SuppressWarnings("unchecked")
-    Set<Long> set = (Set<Long>) field.getVolatile(this);
-    return set;
+    return field.get(this);
   }
 
   Features features() {

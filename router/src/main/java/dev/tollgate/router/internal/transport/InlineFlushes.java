@@ -1,6 +1,8 @@
 package dev.tollgate.router.internal.transport;
 
 import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The writes that a connection's reading thread makes itself, once it has handled everything it read.
@@ -24,6 +26,7 @@ import java.util.ArrayList;
  * lock is held.
  */
 final class InlineFlushes {
+  private static final Logger LOG = LoggerFactory.getLogger(InlineFlushes.class);
   private static final ThreadLocal<InlineFlushes> CURRENT = new ThreadLocal<>();
 
   /** Connections to flush on this thread; in the order they were scheduled. */
@@ -89,7 +92,7 @@ final class InlineFlushes {
         flush.run();
       } catch (RuntimeException | Error bug) {
         // One connection's failure must not stop the writes to the others that this read owes.
-        org.slf4j.LoggerFactory.getLogger(InlineFlushes.class).error("internal error while flushing a connection", bug);
+        LOG.error("internal error while flushing a connection", bug);
       }
     }
     flushes.clear();

@@ -1,8 +1,8 @@
 package dev.tollgate.router.internal.transport;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The messages waiting for one receiver, bounded in bytes and in count. Any thread may offer; one flusher drains.
@@ -17,31 +17,21 @@ final class OutboundQueue {
   /** A marker queued after the last message: close the transport once everything before it is written. */
   record CloseAfter(int code, String reason) {}
 
-  private static final VarHandle BYTES;
-  private static final VarHandle MESSAGES;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      BYTES = lookup.findVarHandle(OutboundQueue.class, "bytes", long.class);
-      MESSAGES = lookup.findVarHandle(OutboundQueue.class, "messages", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final AtomicLongFieldUpdater<OutboundQueue> BYTES =
+      AtomicLongFieldUpdater.newUpdater(OutboundQueue.class, "bytes");
+  private static final AtomicIntegerFieldUpdater<OutboundQueue> MESSAGES =
+      AtomicIntegerFieldUpdater.newUpdater(OutboundQueue.class, "messages");
 
   private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
-  /** Counted through the handles above: two fields rather than two atomic objects per connection. */
-  @SuppressWarnings("unused")
+  /** Counted through the updaters above: two fields rather than two atomic objects per connection. */
   private volatile long bytes;
-  @SuppressWarnings("unused")
   private volatile int messages;
   private final long maxBytes;
   private final int maxMessages;
 
   /** Bytes waiting now. */
   long queuedBytes() {
-    return (long) BYTES.getVolatile(this);
+    return bytes;
   }
 
   OutboundQueue(long maxBytes, int maxMessages) {
@@ -55,13 +45,13 @@ final class OutboundQueue {
    */
   boolean offer(byte[] message) {
     int size = message.length;
-    if ((int) MESSAGES.getAndAdd(this, 1) + 1 > maxMessages) {
-      int unused = (int) MESSAGES.getAndAdd(this, -1);
+    if (MESSAGES.incrementAndGet(this) > maxMessages) {
+      MESSAGES.decrementAndGet(this);
       return false;
     }
-    if ((long) BYTES.getAndAdd(this, (long) size) + size > maxBytes) {
-      long unusedBytes = (long) BYTES.getAndAdd(this, (long) -size);
-      int unusedCount = (int) MESSAGES.getAndAdd(this, -1);
+    if (BYTES.addAndGet(this, size) > maxBytes) {
+      BYTES.addAndGet(this, -size);
+      MESSAGES.decrementAndGet(this);
       return false;
     }
     items.add(message);
@@ -85,8 +75,8 @@ final class OutboundQueue {
 
   /** Called when messages totalling {@code size} bytes have been written (or dropped). */
   void written(int count, long size) {
-    int unusedCount = (int) MESSAGES.getAndAdd(this, -count);
-    long unusedBytes = (long) BYTES.getAndAdd(this, -size);
+    MESSAGES.addAndGet(this, -count);
+    BYTES.addAndGet(this, -size);
   }
 
   /** Empties the queue without writing, releasing its counts. */
@@ -102,8 +92,7 @@ final class OutboundQueue {
   /** What is queued now, for Jetty's dump. */
   @Override
   public String toString() {
-    return "queued " + (int) MESSAGES.getVolatile(this) + "/" + maxMessages + " messages, " + queuedBytes() + "/"
-        + maxBytes + " bytes";
+    return "queued " + messages + "/" + maxMessages + " messages, " + bytes + "/" + maxBytes + " bytes";
   }
 
   long maxBytes() {
