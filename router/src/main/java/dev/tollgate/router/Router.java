@@ -1,6 +1,8 @@
 package dev.tollgate.router;
 
+import dev.tollgate.router.internal.cluster.RedisBus;
 import dev.tollgate.router.internal.core.AdminView;
+import dev.tollgate.router.internal.core.Cluster;
 import dev.tollgate.router.internal.core.Counters;
 import dev.tollgate.router.internal.core.RouterCore;
 import dev.tollgate.router.internal.http.AdminPage;
@@ -58,18 +60,22 @@ public final class Router implements AutoCloseable {
   private final Metrics metrics;
   /** The listener's TLS, or null for plain ws://. */
   private final SslContextFactory.Server tls;
+  /** The other nodes (cluster.redis.url), or null for a node alone. */
+  private final RedisBus cluster;
 
-  private Router(RouterConfig config, Security security, Counters counters) {
+  private Router(RouterConfig config, Security security, Counters counters, RedisBus cluster) {
     this.config = config;
     this.security = security;
     this.counters = counters;
+    this.cluster = cluster;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("tollgate");
     // Jetty's reserved threads wait to take over the selector; on few cores their hand-offs cost more than they save
     // (RPC, 10 callers to one callee: about 20% more calls/s without them).
     threads.setReservedThreads(0);
     this.server = new Server(threads);
-    RouterCore core = new RouterCore(config, Transport.timers(server.getScheduler()), security, counters);
+    RouterCore core = new RouterCore(config, Transport.timers(server.getScheduler()), security, counters,
+        cluster == null ? Cluster.NONE : cluster);
     this.transport = new Transport(core, server.getScheduler());
     server.addBean(transport);
     ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
@@ -114,14 +120,30 @@ public final class Router implements AutoCloseable {
    */
   static Router start(RouterConfig config, java.time.Clock wallClock) throws Exception {
     Counters counters = new Counters();
-    Security security = Security.open(config, counters, wallClock);
+    RedisBus cluster = config.clustered() ? RedisBus.connect(config, counters) : null;
+    Security security;
+    try {
+      security = cluster == null ? Security.open(config, counters, wallClock)
+          : Security.open(config, counters, wallClock, own -> cluster.nonces(own, config.localTicketsWhenRedisDown()));
+    } catch (RuntimeException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
+      throw e;
+    }
     Router router;
     try {
-      router = new Router(config, security, counters);
+      router = new Router(config, security, counters, cluster);
       router.server.start();
     } catch (Exception e) {
       security.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       throw e;
+    }
+    if (cluster != null) {
+      cluster.start(router.transport.core());
     }
     router.transport.core().start();
     if (router.tls != null && !config.tlsReloadInterval().isZero()) {
@@ -221,6 +243,9 @@ public final class Router implements AutoCloseable {
       }
       server.stop();
       metrics.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       security.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -111,6 +111,14 @@ public final class RouterConfig {
               "Who may read GET /metrics and the reasons of GET /ready: local (loopback clients only), admin (HTTP Basic, a user with role admin), open, or off."),
           new Setting("admin.path", "/admin",
               "HTTP path of the admin page (sessions, subscriptions, registrations, rules, a ticket debugger, live metrics), for users with role admin."),
+          new Setting("cluster.redis.url", "",
+              "Redis that joins several Tollgate nodes into one router (redis://host:6379, redis://:password@host:6379/0, rediss:// for TLS); empty: this node alone. A node does not start while its Redis cannot be reached."),
+          new Setting("cluster.node", "",
+              "This node's name among the nodes of a cluster, unique among them; empty: the host name and server.port."),
+          new Setting("cluster.redis.timeout", "2s",
+              "How long a Redis command or connection attempt may take before it counts as failed."),
+          new Setting("cluster.tickets-when-redis-down", "refuse",
+              "What ticket logins do while Redis cannot be reached: refuse (fail closed: 503, try again; a ticket stays one-time in the whole cluster) or local (each node remembers its own used tickets meanwhile, so a ticket could be used once per node)."),
           new Setting("admin.access", "any",
               "Who may reach the admin page's login: any address, local (loopback clients only), or off (the page is not served)."));
 
@@ -360,6 +368,33 @@ public final class RouterConfig {
     return integer("auth.nonce-capacity");
   }
 
+  /** Whether this node is one of several (cluster.redis.url is set). */
+  public boolean clustered() {
+    return !get("cluster.redis.url").isBlank();
+  }
+
+  /** cluster.node, or the host name and port when empty. */
+  public String clusterNode() {
+    String name = get("cluster.node");
+    if (!name.isBlank()) {
+      return name;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName() + ":" + port();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost:" + port();
+    }
+  }
+
+  public Duration clusterRedisTimeout() {
+    return duration("cluster.redis.timeout");
+  }
+
+  /** cluster.tickets-when-redis-down=local. */
+  public boolean localTicketsWhenRedisDown() {
+    return get("cluster.tickets-when-redis-down").equals("local");
+  }
+
   private boolean bool(String key) {
     String v = get(key);
     if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
@@ -381,6 +416,22 @@ public final class RouterConfig {
               "limits.max-subscriptions-per-session", "limits.max-registrations-per-session",
               "limits.outbound-queue-bytes", "limits.outbound-queue-messages" -> range(key, integer(key), 1, Integer.MAX_VALUE);
           case "v1.enabled", "v1.allow-no-subprotocol" -> bool(key);
+          case "cluster.redis.url" -> {
+            String url = get(key);
+            if (!url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+              throw new IllegalArgumentException("expected redis://host:port or rediss://host:port");
+            }
+          }
+          case "cluster.redis.timeout" -> {
+            if (duration(key).isZero() || duration(key).isNegative()) {
+              throw new IllegalArgumentException("must be more than 0");
+            }
+          }
+          case "cluster.tickets-when-redis-down" -> {
+            if (!java.util.Set.of("refuse", "local").contains(get(key))) {
+              throw new IllegalArgumentException("expected refuse or local");
+            }
+          }
           case "auth.allow-anonymous" -> {
             if (!get(key).equals("auto")) {
               bool(key);

@@ -82,6 +82,12 @@ public final class V1Client implements AutoCloseable {
     return (List<?>) JsonValues.read(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** The next frame as a JSON list, or null when none arrives within {@code millis}. */
+  public List<?> next(long millis) {
+    String text = poll(millis);
+    return text == null ? null : (List<?>) JsonValues.read(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
   public void expectNothing(long millis) {
     String next = poll(millis);
     assertNull(next, "expected nothing but got " + next);

@@ -30,9 +30,10 @@ final class Audience {
     this.eligibleAuthrole = strings(options.get("eligible_authrole"));
   }
 
-  static Audience of(RouterSession publisher, Map<String, Object> options) {
+  /** @param publisher the publisher's session id (on this node or another), 0 for the router's own publications */
+  static Audience of(long publisher, Map<String, Object> options) {
     boolean excludeMe = !Boolean.FALSE.equals(options.get("exclude_me"));
-    return new Audience(excludeMe && publisher != null ? publisher.id() : 0, options);
+    return new Audience(excludeMe ? publisher : 0, options);
   }
 
   boolean includes(RouterSession receiver) {

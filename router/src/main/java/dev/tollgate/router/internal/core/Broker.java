@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * format for all its receivers.
  */
 final class Broker {
+  private final String realm;
+  private final Cluster cluster;
   private final Counters counters;
   private final int maxSubscriptionsPerSession;
   private final SubscriptionTable<RouterSession> table;
@@ -30,7 +32,10 @@ final class Broker {
   private record Retained(String topic, long publicationId, Audience audience, Map<String, Object> details,
       Payload payload) {}
 
-  Broker(Ids.Sequence subscriptionIds, Counters counters, int maxSubscriptionsPerSession, int maxRetainedTopics) {
+  Broker(String realm, Cluster cluster, Ids.Sequence subscriptionIds, Counters counters,
+      int maxSubscriptionsPerSession, int maxRetainedTopics) {
+    this.realm = realm;
+    this.cluster = cluster;
     this.table = new SubscriptionTable<>(subscriptionIds);
     this.counters = counters;
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
@@ -53,6 +58,7 @@ final class Broker {
     SubscriptionTable.Added<RouterSession> added = table.add(topic, policy, session);
     session.subscriptions().add(added.subscription().id());
     if (added.created()) {
+      cluster.interest(realm, topic, policy, true);
       events.created(session, added.subscription());
     }
     events.added(session, added.subscription());
@@ -78,6 +84,9 @@ final class Broker {
   private boolean remove(RouterSession session, long id) {
     SubscriptionTable.Removed<RouterSession> removed = table.remove(id, session);
     if (removed != null) {
+      if (removed.deleted()) {
+        cluster.interest(realm, removed.subscription().pattern(), removed.subscription().policy(), false);
+      }
       events.removed(session, removed.subscription(), removed.deleted());
     }
     return removed != null;
@@ -100,13 +109,34 @@ final class Broker {
    */
   long publish(RouterSession publisher, Publish publish) {
     long publicationId = Ids.globalRandom();
-    Delivery delivery = new Delivery(publisher, publish, publicationId);
+    if (publisher == null) {
+      // The router's own (keep-alive, meta events): every node publishes its own.
+      deliver(new Delivery(0, null, null, publish, publicationId));
+      return publicationId;
+    }
+    Delivery delivery = new Delivery(publisher.id(), publisher.authid(), publisher.authrole(), publish, publicationId);
+    deliver(delivery);
+    cluster.publish(realm, new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
+        publisher.authrole()));
+    return publicationId;
+  }
+
+  /**
+   * Any thread (the cluster bus's): another node's publication, delivered to this node's subscribers as that node
+   * delivered it to its own. The publisher's authorization was judged there, as each receiver's is judged here.
+   */
+  void publishRemote(Cluster.ClusterEvent event) {
+    deliver(new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
+        event.publicationId()));
+  }
+
+  private void deliver(Delivery delivery) {
+    Publish publish = delivery.publish;
     table.forEachMatch(publish.topic(), delivery);
     counters.eventsDelivered.add(delivery.delivered);
     if (Boolean.TRUE.equals(publish.options().get("retain"))) {
-      retain(publish, publicationId, delivery);
+      retain(publish, delivery.publicationId, delivery);
     }
-    return publicationId;
   }
 
   /**
@@ -161,23 +191,24 @@ final class Broker {
 
   /** One publication on its way to each matching subscription: one EVENT, encoded once per format, per subscription. */
   private static final class Delivery implements java.util.function.Consumer<Subscription<RouterSession>> {
-    private final Publish publish;
+    final Publish publish;
     final Audience audience;
     final Map<String, Object> disclosed;
-    private final long publicationId;
+    final long publicationId;
     int delivered;
 
-    Delivery(RouterSession publisher, Publish publish, long publicationId) {
+    /** @param publisher the publisher's session id, 0 for the router's own publication (then authid and role null) */
+    Delivery(long publisher, String authid, String authrole, Publish publish, long publicationId) {
       this.publish = publish;
       this.publicationId = publicationId;
       Map<String, Object> options = publish.options();
       this.audience = Audience.of(publisher, options);
       Map<String, Object> details = Map.of();
-      if (publisher != null && Boolean.TRUE.equals(options.get("disclose_me"))) {
+      if (publisher != 0 && Boolean.TRUE.equals(options.get("disclose_me"))) {
         details = new HashMap<>(4);
-        details.put("publisher", publisher.id());
-        details.put("publisher_authid", publisher.authid());
-        details.put("publisher_authrole", publisher.authrole());
+        details.put("publisher", publisher);
+        details.put("publisher_authid", authid);
+        details.put("publisher_authrole", authrole);
       }
       this.disclosed = details;
     }

@@ -18,6 +18,10 @@ public final class Counters implements RouterMetrics {
   public final LongAdder authenticationFailures = new LongAdder();
   public final LongAdder authenticationsPaced = new LongAdder();
   public final LongAdder authenticationsThrottled = new LongAdder();
+  /** Publications this node handed to the cluster bus, received from it, and lost on the way there (Redis away). */
+  public final LongAdder clusterMessagesSent = new LongAdder();
+  public final LongAdder clusterMessagesReceived = new LongAdder();
+  public final LongAdder clusterMessagesLost = new LongAdder();
   /** WAMP messages read, by message code (v1 ones counted as the v2 messages they become). */
   private final LongAdder[] messagesIn = adders(MAX_CODE + 1);
   /** WAMP messages queued to peers, by message code, EVENTs apart (they are {@link #eventsDelivered}). */

@@ -42,6 +42,11 @@ public final class RouterCore {
   private volatile Timers.Task keepalive;
 
   public RouterCore(RouterConfig config, Timers timers, Gatekeeper gatekeeper, Counters counters) {
+    this(config, timers, gatekeeper, counters, Cluster.NONE);
+  }
+
+  /** A core that is one node of several, joined by {@code cluster}. */
+  public RouterCore(RouterConfig config, Timers timers, Gatekeeper gatekeeper, Counters counters, Cluster cluster) {
     this.config = config;
     this.timers = timers;
     this.gatekeeper = gatekeeper;
@@ -51,7 +56,8 @@ public final class RouterCore {
     Ids.Sequence registrationIds = new Ids.Sequence();
     for (String name : config.realms()) {
       realms.put(name, new Realm(name,
-          new Broker(subscriptionIds, counters, config.maxSubscriptionsPerSession(), config.maxRetainedTopics()),
+          new Broker(name, cluster, subscriptionIds, counters, config.maxSubscriptionsPerSession(),
+              config.maxRetainedTopics()),
           new Dealer(registrationIds, config.maxRegistrationsPerSession(), timers),
           new SessionDirectory(sessionIds), meta));
     }
@@ -80,6 +86,17 @@ public final class RouterCore {
 
   public Collection<Realm> realms() {
     return realms.values();
+  }
+
+  /**
+   * Any thread (the cluster bus's): a publication made on another node, for this node's subscribers; one for a realm
+   * this node does not have is dropped (the nodes of one cluster should serve the same realms).
+   */
+  public void remoteEvent(String realm, Cluster.ClusterEvent event) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.broker().publishRemote(event);
+    }
   }
 
   /**

@@ -60,6 +60,12 @@ public final class Metrics implements AutoCloseable {
     counter("tollgate.messages.oversized", "Inbound messages refused for their size", counters,
         Counters::oversizedMessages);
     counter("tollgate.events.delivered", "EVENTs queued to subscribers", counters, Counters::eventsDelivered);
+    counter("tollgate.cluster.messages.sent", "Publications sent to the other nodes (cluster.redis.url)", counters,
+        c -> c.clusterMessagesSent.sum());
+    counter("tollgate.cluster.messages.received", "Publications received from the other nodes", counters,
+        c -> c.clusterMessagesReceived.sum());
+    counter("tollgate.cluster.messages.lost", "Publications that could not be sent to the other nodes (Redis away)",
+        counters, c -> c.clusterMessagesLost.sum());
     for (int code = 0; code <= 70; code++) {
       String type = MessageCodes.name(code);
       if (type.startsWith("message type")) {

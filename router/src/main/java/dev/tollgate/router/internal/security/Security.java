@@ -61,7 +61,8 @@ public final class Security implements Gatekeeper, AutoCloseable {
   private volatile Authorizer authorizer;
   private volatile long revision = -1;
 
-  private Security(RouterConfig config, Counters counters, Clock clock) {
+  private Security(RouterConfig config, Counters counters, Clock clock,
+      java.util.function.UnaryOperator<NonceStore> usedTickets) {
     this.config = config;
     this.counters = counters;
     this.clock = clock;
@@ -69,7 +70,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
     this.users = config.userStore(db);
     this.rules = db.rules();
     TicketSecret secret = config.ticketSecret();
-    this.nonces = db.nonces(config.nonceCapacity());
+    this.nonces = usedTickets.apply(db.nonces(config.nonceCapacity()));
     this.verifier = secret == null ? null : new TicketVerifier(secret, users, config.ticketTtl(),
         config.ticketFutureTolerance(), nonces);
     this.generator = secret == null ? null : new TicketGenerator(secret, clock);
@@ -98,7 +99,16 @@ public final class Security implements Gatekeeper, AutoCloseable {
    * by {@code clock}.
    */
   public static Security open(RouterConfig config, Counters counters, Clock clock) {
-    Security s = new Security(config, counters, clock);
+    return open(config, counters, clock, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #open}, remembering used tickets where {@code usedTickets} says, given the database's own store: several
+   * nodes share theirs (see {@code RedisBus#nonces}).
+   */
+  public static Security open(RouterConfig config, Counters counters, Clock clock,
+      java.util.function.UnaryOperator<NonceStore> usedTickets) {
+    Security s = new Security(config, counters, clock, usedTickets);
     try {
       String preset = config.get("rules.preset");
       if (!preset.equals("none") && s.rules.loadPresetOnce(preset)) {

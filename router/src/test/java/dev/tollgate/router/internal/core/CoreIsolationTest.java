@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The routing core names no transport: none of its compiled classes refers to Jetty or to the router's transport,
- * HTTP or security packages (a class file names every type it uses in its constant pool). The Maven build also runs
+ * HTTP or security packages, nor to Redis or the cluster bus built on it (the core knows other nodes only as
+ * {@link Cluster}) (a class file names every type it uses in its constant pool). The Maven build also runs
  * the core's tests with no Jetty on the class path (execution {@code core-without-jetty}).
  */
 class CoreIsolationTest {
   private static final List<String> FORBIDDEN = List.of("org/eclipse/jetty/", "dev/tollgate/router/internal/transport/",
-      "dev/tollgate/router/internal/http/", "dev/tollgate/router/internal/security/", "java/net/Socket");
+      "dev/tollgate/router/internal/http/", "dev/tollgate/router/internal/security/", "java/net/Socket",
+      "io/lettuce/", "io/netty/", "dev/tollgate/router/internal/cluster/");
 
   @Test
   void noCoreClassRefersToTheTransport() throws Exception {

@@ -1,0 +1,251 @@
+package dev.tollgate.router.internal.cluster;
+
+import dev.tollgate.protocol.Ids;
+import dev.tollgate.protocol.MatchPolicy;
+import dev.tollgate.router.RouterConfig;
+import dev.tollgate.router.internal.core.Cluster;
+import dev.tollgate.router.internal.core.Counters;
+import dev.tollgate.router.internal.core.RouterCore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster bus on Redis: this node's publications go out on their topic's channel, once each, and the node
+ * listens to the channels (and patterns of channels) of the subscriptions it has, so that it hears only what its own
+ * subscribers may want (see {@link Channels}).
+ *
+ * <p>Two connections, because Redis gives a connection that listens to nothing else: one publishes, one listens.
+ * Both reconnect by themselves after Redis restarts, and the listening one subscribes again to what it listened to.
+ * While Redis is away, local delivery goes on; a publication that cannot be sent is counted as lost
+ * ({@code tollgate.cluster.messages.lost}), never queued without bound and never silently dropped. Changes of interest
+ * made meanwhile are queued (bounded) and sent on reconnection.
+ */
+public final class RedisBus implements Cluster, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  /** Commands queued per connection while Redis is away or slow: past it a publication is lost (and counted). */
+  private static final int QUEUE = 100_000;
+
+  private final String node;
+  /** This run of this node: its own messages come back to it and are skipped by it. */
+  private final long instance = Ids.globalRandom();
+  private final AtomicLong sequence = new AtomicLong();
+  private final Counters counters;
+  private final ClientResources resources;
+  private final RedisClient publishingClient;
+  private final RedisClient listeningClient;
+  private final StatefulRedisConnection<String, byte[]> publishing;
+  private final StatefulRedisPubSubConnection<String, byte[]> listening;
+  /** The used tickets' commands, which wait for their answers (on the security pool), within the timeout. */
+  private final StatefulRedisConnection<String, String> tickets;
+  /** How many of this node's subscriptions need each channel or pattern; guarded by itself. */
+  private final Map<String, Integer> listenedTo = new HashMap<>();
+  private volatile RouterCore core;
+
+  private RedisBus(RouterConfig config, Counters counters) {
+    this.node = config.clusterNode();
+    this.counters = counters;
+    Duration timeout = config.clusterRedisTimeout();
+    RedisURI uri = RedisURI.create(config.get("cluster.redis.url"));
+    uri.setTimeout(timeout);
+    // After Redis comes back, the nodes find it within 2 s (Lettuce's default backs off to 30 s).
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.publishingClient = client(resources, uri, timeout, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    this.listeningClient = client(resources, uri, timeout, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+    try {
+      this.publishing = publishingClient.connect(CODEC);
+      this.tickets = publishingClient.connect();
+      this.listening = listeningClient.connectPubSub(CODEC);
+    } catch (RuntimeException e) {
+      shutdownClients();
+      throw e;
+    }
+    listening.addListener(new RedisPubSubAdapter<>() {
+      private long lastOrigin;
+      private long lastSequence;
+
+      @Override
+      public void message(String channel, byte[] message) {
+        arrived(message);
+      }
+
+      @Override
+      public void message(String pattern, String channel, byte[] message) {
+        arrived(message);
+      }
+
+      /** On the listening connection's one thread, in the order Redis sent. */
+      private void arrived(byte[] message) {
+        EventEnvelope.Arrived a;
+        try {
+          a = EventEnvelope.decode(message);
+        } catch (RuntimeException e) {
+          LOG.warn("dropped a message on the cluster bus that no Tollgate node sent: {}", e.getMessage());
+          return;
+        }
+        if (a.origin() == instance) {
+          return;
+        }
+        // One PUBLISH reaches a node once per channel and pattern it listens to that match, one after the other:
+        // the second copy has the same origin and sequence as the one before it.
+        if (a.origin() == lastOrigin && a.sequence() == lastSequence) {
+          return;
+        }
+        lastOrigin = a.origin();
+        lastSequence = a.sequence();
+        counters.clusterMessagesReceived.increment();
+        RouterCore c = core;
+        if (c != null) {
+          c.remoteEvent(a.realm(), a.event());
+        }
+      }
+    });
+  }
+
+  private static RedisClient client(ClientResources resources, RedisURI uri, Duration timeout,
+      ClientOptions.DisconnectedBehavior whileAway) {
+    RedisClient client = RedisClient.create(resources, uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(whileAway)
+        .requestQueueSize(QUEUE)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+        .build());
+    return client;
+  }
+
+  /**
+   * Connects to {@code cluster.redis.url}; fails when Redis cannot be reached, so that a node never starts cut off
+   * from the others (it would serve its own clients as a separate router).
+   */
+  public static RedisBus connect(RouterConfig config, Counters counters) {
+    try {
+      RedisBus bus = new RedisBus(config, counters);
+      LOG.info("cluster: node '{}' joined through Redis at {}", bus.node, redacted(config.get("cluster.redis.url")));
+      return bus;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cluster.redis.url: Redis at " + redacted(config.get("cluster.redis.url"))
+          + " cannot be reached (" + e.getMessage() + "); a node does not start cut off from the cluster", e);
+    }
+  }
+
+  /** A Redis URL as logs may show it: without a password. */
+  static String redacted(String url) {
+    return url.replaceAll("//[^@/]*@", "//***@");
+  }
+
+  /** From now on, other nodes' publications go to {@code core}. */
+  public void start(RouterCore core) {
+    this.core = core;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  @Override
+  public void interest(String realm, String pattern, MatchPolicy policy, boolean interested) {
+    String channel = Channels.ofSubscription(realm, pattern, policy);
+    boolean isPattern = policy != MatchPolicy.EXACT;
+    synchronized (listenedTo) {
+      int before = listenedTo.getOrDefault(channel, 0);
+      int after = before + (interested ? 1 : -1);
+      if (after <= 0) {
+        listenedTo.remove(channel);
+      } else {
+        listenedTo.put(channel, after);
+      }
+      // Sent while holding the count's lock, so that a subscribe and an unsubscribe of one channel reach Redis in the
+      // order the counts changed. Queued by Lettuce, never awaited.
+      if (before == 0 && after > 0) {
+        if (isPattern) {
+          listening.async().psubscribe(channel);
+        } else {
+          listening.async().subscribe(channel);
+        }
+      } else if (before > 0 && after <= 0) {
+        if (isPattern) {
+          listening.async().punsubscribe(channel);
+        } else {
+          listening.async().unsubscribe(channel);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void publish(String realm, ClusterEvent event) {
+    byte[] message = EventEnvelope.encode(realm, instance, sequence.incrementAndGet(), event);
+    try {
+      publishing.async().publish(Channels.ofTopic(realm, event.publish().topic()), message).whenComplete((n, e) -> {
+        if (e != null) {
+          lost(e);
+        } else {
+          counters.clusterMessagesSent.increment();
+        }
+      });
+    } catch (RuntimeException e) {
+      lost(e);
+    }
+  }
+
+  private void lost(Throwable e) {
+    counters.clusterMessagesLost.increment();
+    LOG.debug("cluster: a publication did not reach Redis: {}", e.toString());
+  }
+
+  /**
+   * The used tickets, shared by every node: in Redis, where a login fails closed while Redis cannot be reached,
+   * unless {@code cluster.tickets-when-redis-down} is {@code local}: then this node's own store ({@code local}) stands
+   * in meanwhile.
+   */
+  public dev.tollgate.auth.NonceStore nonces(dev.tollgate.auth.NonceStore local, boolean localWhenDown) {
+    RedisNonceStore shared = new RedisNonceStore(tickets, node);
+    return localWhenDown ? new FallbackNonceStore(shared, local) : shared;
+  }
+
+  /** Whether both connections are up now (for /ready and the admin page). */
+  public boolean connected() {
+    return publishing.isOpen() && listening.isOpen();
+  }
+
+  @Override
+  public void close() {
+    core = null;
+    try {
+      listening.close();
+      publishing.close();
+      tickets.close();
+    } finally {
+      shutdownClients();
+    }
+  }
+
+  private void shutdownClients() {
+    publishingClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    listeningClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.auth.TicketGenerator;
+import dev.tollgate.auth.TicketSecret;
+import dev.tollgate.protocol.Event;
+import dev.tollgate.protocol.Publish;
+import dev.tollgate.protocol.Published;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.Subscribe;
+import dev.tollgate.protocol.Subscribed;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three Tollgate nodes as three processes on 127.0.0.1, joined by a real {@code redis-server}: what a client on one
+ * node publishes reaches the subscribers of every node, and a ticket is one-time across them. The Redis restart runs
+ * last, since it disturbs the others.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+  private static final String SECRET = "cluster-test-secret";
+  private static final String TOPIC = "com.example.news";
+
+  @TempDir
+  static Path data;
+  private static LocalRedis redis;
+  private static final List<RouterProcess> nodes = new ArrayList<>();
+  private final AtomicLong requests = new AtomicLong();
+
+  @BeforeAll
+  static void startNodes() throws Exception {
+    redis = LocalRedis.start();
+    for (int n = 1; n <= 3; n++) {
+      nodes.add(RouterProcess.start(List.of(), "--cluster.redis.url=" + redis.url(), "--cluster.node=node" + n,
+          "--data.dir=" + data.resolve("node" + n), "--auth.secret=" + SECRET, "--auth.allow-anonymous=true",
+          "--rules.preset=open", "--keepalive.interval=0"));
+    }
+  }
+
+  @AfterAll
+  static void stopNodes() throws Exception {
+    for (RouterProcess node : nodes) {
+      node.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private static URI uri(int node) {
+    return URI.create("ws://127.0.0.1:" + nodes.get(node - 1).port() + "/ws");
+  }
+
+  private static TestClient join(int node, Serializer serializer) {
+    TestClient c = TestClient.connect(uri(node), serializer);
+    c.join("realm1");
+    return c;
+  }
+
+  private long subscribe(TestClient c, String topic, Map<String, Object> options) {
+    long request = requests.incrementAndGet();
+    c.send(new Subscribe(request, options, topic));
+    return c.expect(Subscribed.class).subscriptionId();
+  }
+
+  private long publish(TestClient c, String topic, Map<String, Object> options, Object arg) {
+    Map<String, Object> acknowledged = new HashMap<>(options);
+    acknowledged.put("acknowledge", true);
+    long request = requests.incrementAndGet();
+    c.send(new Publish(request, acknowledged, topic, Payload.of(List.of(arg))));
+    return c.expect(Published.class).publicationId();
+  }
+
+  /**
+   * A node hears of a subscription on another only once that one has told Redis, just after SUBSCRIBED: warm-ups are
+   * published until every receiver has one, and then drained.
+   */
+  private void warmUp(TestClient publisher, String topic, List<TestClient> receivers, V1Client v1) throws Exception {
+    List<Object> pending = new ArrayList<>(receivers);
+    if (v1 != null) {
+      pending.add(v1);
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!pending.isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "a subscriber on another node had no event within 10 s: " + pending);
+      publish(publisher, topic, Map.of(), "warm-up");
+      Thread.sleep(100);
+      pending.removeIf(r -> r instanceof TestClient c ? c.poll(Event.class, 50) != null
+          : ((V1Client) r).next(50) != null);
+    }
+    Thread.sleep(300);
+    for (TestClient r : receivers) {
+      while (r.poll(Event.class, 50) != null) {
+        // drained
+      }
+    }
+    if (v1 != null) {
+      while (v1.next(50) != null) {
+        // drained
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aPublicationOnOneNodeReachesExactAndPatternSubscribersOfV2AndV1OnTheOthersOnceEachInOrder() throws Exception {
+    try (TestClient exact1 = join(1, Serializer.JSON);
+        TestClient patterns3 = join(3, Serializer.MSGPACK);
+        V1Client page1 = V1Client.connect(uri(1));
+        TestClient publisher2 = join(2, Serializer.CBOR)) {
+      long exact = subscribe(exact1, TOPIC, Map.of());
+      long prefix = subscribe(patterns3, "com.example", Map.of("match", "prefix"));
+      long wildcard = subscribe(patterns3, "com..news", Map.of("match", "wildcard"));
+      page1.send(5, TOPIC);
+      warmUp(publisher2, TOPIC, List.of(exact1, patterns3), page1);
+      // The publisher hears itself once (its own node), not a second time through Redis.
+      long own = subscribe(publisher2, TOPIC, Map.of());
+
+      int count = 40;
+      for (int i = 0; i < count; i++) {
+        publisher2.send(new Publish(requests.incrementAndGet(), Map.of("exclude_me", false), TOPIC,
+            Payload.of(List.of(i))));
+      }
+      for (int i = 0; i < count; i++) {
+        Event e = exact1.expect(Event.class);
+        assertEquals(exact, e.subscriptionId());
+        assertEquals(List.of(i), e.payload().args(), "in the order published");
+        List<?> v1 = page1.expect();
+        assertEquals(List.of(8, TOPIC, i), v1, "a WAMP v1 page on node 1 receives it as v1's EVENT");
+        Event mine = publisher2.expect(Event.class);
+        assertEquals(own, mine.subscriptionId());
+        assertEquals(List.of(i), mine.payload().args());
+      }
+      // On node 3, one event per matching subscription, each once, each in order (they may interleave).
+      Map<Long, List<Object>> byPattern = new HashMap<>();
+      for (int i = 0; i < 2 * count; i++) {
+        Event e = patterns3.expect(Event.class);
+        assertEquals(TOPIC, e.details().get("topic"), "a pattern subscription is told the topic");
+        byPattern.computeIfAbsent(e.subscriptionId(), k -> new ArrayList<>()).add(e.payload().args().get(0));
+      }
+      List<Object> expected = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        expected.add(i);
+      }
+      assertEquals(Map.of(prefix, expected, wildcard, expected), byPattern);
+      assertNull(exact1.poll(Event.class, 300), "nothing twice");
+      assertNull(patterns3.poll(Event.class, 100), "nothing twice, though node 3 hears the topic by two patterns");
+      assertNull(publisher2.poll(Event.class, 100), "the publisher's own node does not deliver its event again");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void exclusionEligibilityAndDisclosureHoldAcrossNodes() throws Exception {
+    try (TestClient a1 = TestClient.connect(uri(1), Serializer.JSON);
+        TestClient b3 = TestClient.connect(uri(3), Serializer.JSON);
+        TestClient publisher2 = TestClient.connect(uri(2), Serializer.JSON)) {
+      long aId = a1.join("realm1").session();
+      long bId = b3.join("realm1").session();
+      long publisherId = publisher2.join("realm1").session();
+      subscribe(a1, TOPIC, Map.of());
+      subscribe(b3, TOPIC, Map.of());
+      warmUp(publisher2, TOPIC, List.of(a1, b3), null);
+
+      publish(publisher2, TOPIC, Map.of("eligible", List.of(bId), "disclose_me", true), "to b only");
+      Event toB = b3.expect(Event.class);
+      assertEquals(List.of("to b only"), toB.payload().args());
+      assertEquals(publisherId, ((Number) toB.details().get("publisher")).longValue(),
+          "the publisher's session id, as its node gave it");
+      assertEquals("anonymous", toB.details().get("publisher_authrole"));
+
+      publish(publisher2, TOPIC, Map.of("exclude", List.of(bId)), "not to b");
+      assertEquals(List.of("not to b"), a1.expect(Event.class).payload().args());
+      assertNull(a1.poll(Event.class, 300), "eligible kept a out of the first one");
+      assertNull(b3.poll(Event.class, 100), "exclude kept b out of the second one");
+      assertTrue(aId != bId && aId != publisherId);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aTicketUsedOnOneNodeIsRefusedOnAnother() throws Exception {
+    String ticket = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).anonymous();
+    String query = "/ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
+    try (TestClient backend = TestClient.connect(URI.create(uri(1) + query.substring(3)), Serializer.JSON)) {
+      assertEquals("backend", backend.join("realm1").details().get("authrole"));
+      String second = RawHttp.upgrade(nodes.get(1).port(), query, "wamp.2.json");
+      assertTrue(second.startsWith("HTTP/1.1 401"), second);
+      assertTrue(second.contains("already used"), second);
+      String third = RawHttp.upgrade(nodes.get(2).port(), query, "wamp.2.json");
+      assertTrue(third.startsWith("HTTP/1.1 401"), third);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aNodeWhoseRedisCannotBeReachedDoesNotStartAndSaysWhyWithoutThePassword() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Process p = RouterProcess.launch(List.of(), "--cluster.redis.url=redis://:hunter2@127.0.0.1:" + closed,
+        "--cluster.redis.timeout=1s", "--data.dir=" + data.resolve("unreachable"));
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node gave up");
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, p.exitValue(), output);
+    assertTrue(output.contains("tollgate: cluster.redis.url: Redis at redis://***@127.0.0.1:" + closed
+        + " cannot be reached"), output);
+    assertTrue(!output.contains("hunter2"), "the password is never printed: " + output);
+    assertTrue(!output.contains("Tollgate listening"), output);
+  }
+
+  @Test
+  @Order(10)
+  void whenRedisRestartsLocalDeliveryGoesOnLossesAreCountedAndTheNodesHearEachOtherAgainByThemselves()
+      throws Exception {
+    try (TestClient remote1 = join(1, Serializer.JSON);
+        TestClient local2 = join(2, Serializer.JSON);
+        TestClient publisher2 = join(2, Serializer.JSON)) {
+      subscribe(remote1, TOPIC, Map.of());
+      subscribe(local2, TOPIC, Map.of());
+      warmUp(publisher2, TOPIC, List.of(remote1, local2), null);
+      long lostBefore = metric(2, "tollgate_cluster_messages_lost_total");
+
+      redis.down();
+      publish(publisher2, TOPIC, Map.of(), "while Redis is away");
+      assertEquals(List.of("while Redis is away"), local2.expect(Event.class).payload().args(),
+          "the node's own subscribers are served meanwhile");
+      assertNull(remote1.poll(Event.class, 500), "nothing can cross");
+      awaitMetricAbove(2, "tollgate_cluster_messages_lost_total", lostBefore);
+      String ticket = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).anonymous();
+      String refused = RawHttp.upgrade(nodes.get(0).port(),
+          "/ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8), "wamp.2.json");
+      assertTrue(refused.startsWith("HTTP/1.1 503"), "a ticket cannot be checked as one-time: fail closed; " + refused);
+
+      redis.up();
+      warmUp(publisher2, TOPIC, List.of(remote1), null);
+      while (local2.poll(Event.class, 50) != null) {
+        // its warm-ups
+      }
+      publish(publisher2, TOPIC, Map.of(), "after");
+      assertEquals(List.of("after"), remote1.expect(Event.class).payload().args());
+      assertEquals(List.of("after"), local2.expect(Event.class).payload().args());
+      try (TestClient backend = TestClient.connect(URI.create(uri(1) + "?ticket="
+          + URLEncoder.encode(ticket, StandardCharsets.UTF_8)), Serializer.JSON)) {
+        assertEquals("backend", backend.join("realm1").details().get("authrole"), "tickets are checked again");
+      }
+    }
+  }
+
+  private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\S+?)(\\{[^}]*\\})? ([0-9.eE+-]+)$");
+
+  private static long metric(int node, String name) throws Exception {
+    String response = RawHttp.exchange(nodes.get(node - 1).port(),
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    Matcher m = SAMPLE.matcher(response);
+    while (m.find()) {
+      if (m.group(1).equals(name)) {
+        return (long) Double.parseDouble(m.group(3));
+      }
+    }
+    throw new AssertionError(name + " is not in /metrics of node " + node + ": " + response);
+  }
+
+  private static void awaitMetricAbove(int node, String name, long value) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (metric(node, name) <= value) {
+      assertTrue(System.nanoTime() < deadline, name + " stayed at " + value);
+      Thread.sleep(50);
+    }
+  }
+}
