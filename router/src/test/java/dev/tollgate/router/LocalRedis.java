@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * a free port, keeping nothing on disk, stopped and started again on the same port as the test needs (a Redis
  * restart under the nodes), and stopped at the end.
  */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
   private static final Path SERVER = Path.of("/usr/bin/redis-server");
 
   private final int port;
@@ -27,7 +27,7 @@ final class LocalRedis implements AutoCloseable {
   }
 
   /** Starts a server; fails loudly when Redis is not installed. */
-  static LocalRedis start() throws Exception {
+  public static LocalRedis start() throws Exception {
     if (!Files.isExecutable(SERVER)) {
       throw new IllegalStateException("Redis is not installed (no " + SERVER + "): run .ci/run, or apt-get install"
           + " redis-server");
@@ -41,7 +41,7 @@ final class LocalRedis implements AutoCloseable {
     return redis;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
@@ -50,7 +50,7 @@ final class LocalRedis implements AutoCloseable {
   }
 
   /** Starts the server (again) and returns once it answers PING. */
-  void up() throws Exception {
+  public void up() throws Exception {
     process = new ProcessBuilder(List.of(SERVER.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -68,13 +68,13 @@ final class LocalRedis implements AutoCloseable {
   }
 
   /** Stops the server at once (SIGKILL: as a crash ends it). */
-  void down() throws InterruptedException {
+  public void down() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** One inline command's first reply line ("" when the server cannot be reached). */
-  String command(String inline) {
+  public String command(String inline) {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(2_000);
       OutputStream out = s.getOutputStream();

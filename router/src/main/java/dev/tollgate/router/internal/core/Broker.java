@@ -116,6 +116,9 @@ final class Broker {
     }
     Delivery delivery = new Delivery(publisher.id(), publisher.authid(), publisher.authrole(), publish, publicationId);
     deliver(delivery);
+    if (cluster == Cluster.NONE) {
+      return publicationId;
+    }
     cluster.publish(realm, new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
         publisher.authrole()));
     return publicationId;
