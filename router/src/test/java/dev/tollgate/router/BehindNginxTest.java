@@ -8,15 +8,10 @@ import dev.tollgate.auth.Passwords;
 import dev.tollgate.auth.TicketGenerator;
 import dev.tollgate.auth.TicketSecret;
 import dev.tollgate.auth.User;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BehindNginxTest {
   private static final String SECRET = "ThisTokenIsNotSoSecretChangeIt";
-  private static final Path NGINX = Path.of("/usr/sbin/nginx");
 
   @TempDir
   Path dir;
-  private Process nginx;
+  private LocalNginx nginx;
   private int nginxPort;
   private Router router;
   private Database db;
@@ -49,34 +43,16 @@ class BehindNginxTest {
 
   @BeforeEach
   void start() throws Exception {
-    assertTrue(Files.isExecutable(NGINX), "nginx is not installed: apt-get install nginx (.ci/run does)");
     String url = TestRouters.newDatabaseUrl();
     db = Database.open(url);
     john = db.users().addUser("john", "john@example.com", Passwords.hash("pa55word"), List.of());
     router = TestRouters.start(Map.of("db.url", url, "auth.secret", SECRET, "rules.preset", "oro",
         "server.trusted-proxies", "127.0.0.1", "auth.failure-limit", "10"));
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      nginxPort = free.getLocalPort();
-    }
-    Files.createDirectories(dir.resolve("logs"));
-    Files.writeString(dir.resolve("nginx.conf"), """
-        daemon off;
-        master_process off;
-        worker_processes 1;
-        pid %1$s/nginx.pid;
-        error_log %1$s/logs/error.log;
-        events { worker_connections 512; }
-        http {
-          access_log off;
-          client_body_temp_path %1$s/client_body;
-          proxy_temp_path %1$s/proxy;
-          fastcgi_temp_path %1$s/fastcgi;
-          uwsgi_temp_path %1$s/uwsgi;
-          scgi_temp_path %1$s/scgi;
+    nginx = LocalNginx.start(dir, """
           server {
-            listen 127.0.0.1:%2$d;
+            listen 127.0.0.1:PORT;
             location / {
-              proxy_pass http://127.0.0.1:%3$d;
+              proxy_pass http://127.0.0.1:%d;
               proxy_http_version 1.1;
               proxy_set_header Upgrade $http_upgrade;
               proxy_set_header Connection "upgrade";
@@ -84,26 +60,14 @@ class BehindNginxTest {
               proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             }
           }
-        }
-        """.formatted(dir, nginxPort, router.port()));
-    nginx = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      try (Socket probe = new Socket("127.0.0.1", nginxPort)) {
-        break;
-      } catch (java.io.IOException notYet) {
-        assertTrue(nginx.isAlive(), () -> "nginx exited: " + read(dir.resolve("logs/stdout.log")) + read(dir.resolve("logs/error.log")));
-        assertTrue(System.nanoTime() < deadline, "nginx did not listen within 10 s");
-        Thread.sleep(50);
-      }
-    }
+        """.formatted(router.port()));
+    nginxPort = nginx.port();
   }
 
   @AfterEach
   void stop() throws Exception {
     if (nginx != null) {
-      nginx.destroyForcibly().waitFor();
+      nginx.close();
     }
     if (router != null) {
       router.close();
@@ -162,13 +126,5 @@ class BehindNginxTest {
         + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         + "Sec-WebSocket-Protocol: wamp\r\n" + String.join("", extraHeaders) + "\r\n");
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.exists(p) ? Files.readString(p) : "";
-    } catch (java.io.IOException e) {
-      return e.toString();
-    }
   }
 }

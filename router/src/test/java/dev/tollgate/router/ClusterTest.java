@@ -233,6 +233,55 @@ class ClusterTest {
   }
 
   @Test
+  @Order(5)
+  void behindTheShippedNginxSampleThreeClientsLandOnThreeNodesAndStillSeeOneRouter() throws Exception {
+    String sample = java.nio.file.Files.readString(Path.of("src/dist/nginx/tollgate-cluster.conf"));
+    for (int n = 1; n <= 3; n++) {
+      sample = sample.replace("127.0.0.1:808" + n, "127.0.0.1:" + nodes.get(n - 1).port());
+    }
+    sample = sample.replace("listen 80;", "listen 127.0.0.1:PORT;");
+    long[] before = new long[3];
+    for (int n = 1; n <= 3; n++) {
+      before[n - 1] = metric(n, "tollgate_connections");
+    }
+    try (LocalNginx nginx = LocalNginx.start(data.resolve("nginx"), sample)) {
+      URI front = URI.create("ws://127.0.0.1:" + nginx.port() + "/ws");
+      try (TestClient a = TestClient.connect(front, Serializer.JSON);
+          TestClient b = TestClient.connect(front, Serializer.MSGPACK);
+          TestClient publisher = TestClient.connect(front, Serializer.JSON)) {
+        for (int n = 1; n <= 3; n++) {
+          assertEquals(before[n - 1] + 1, metric(n, "tollgate_connections"), "node " + n + " took one connection");
+        }
+        a.join("realm1");
+        b.join("realm1");
+        publisher.join("realm1");
+        subscribe(a, TOPIC, Map.of());
+        subscribe(b, TOPIC, Map.of());
+        warmUp(publisher, TOPIC, List.of(a, b), null);
+        publish(publisher, TOPIC, Map.of(), "through nginx");
+        assertEquals(List.of("through nginx"), a.expect(Event.class).payload().args());
+        assertEquals(List.of("through nginx"), b.expect(Event.class).payload().args());
+      }
+
+      String ticket = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).forUser("nobody", "x");
+      String anonymous = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).anonymous();
+      String query = "/ws?ticket=" + URLEncoder.encode(anonymous, StandardCharsets.UTF_8);
+      try (TestClient first = TestClient.connect(URI.create("ws://127.0.0.1:" + nginx.port() + query),
+          Serializer.JSON)) {
+        first.join("realm1");
+        for (int i = 0; i < 3; i++) {
+          String again = RawHttp.upgrade(nginx.port(), query, "wamp.2.json");
+          assertTrue(again.startsWith("HTTP/1.1 401") && again.contains("already used"),
+              "whichever node nginx picks refuses it: " + again);
+        }
+      }
+      String unknownUser = RawHttp.upgrade(nginx.port(), "/ws?ticket=" + URLEncoder.encode(ticket,
+          StandardCharsets.UTF_8), "wamp.2.json");
+      assertTrue(unknownUser.startsWith("HTTP/1.1 401"), unknownUser);
+    }
+  }
+
+  @Test
   @Order(10)
   void whenRedisRestartsLocalDeliveryGoesOnLossesAreCountedAndTheNodesHearEachOtherAgainByThemselves()
       throws Exception {
