@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,37 +38,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
-  private static final String SECRET = "cluster-test-secret";
+  private static final String SECRET = ThreeNodes.SECRET;
   private static final String TOPIC = "com.example.news";
 
   @TempDir
   static Path data;
-  private static LocalRedis redis;
-  private static final List<RouterProcess> nodes = new ArrayList<>();
+  private static ThreeNodes cluster;
   private final AtomicLong requests = new AtomicLong();
 
   @BeforeAll
   static void startNodes() throws Exception {
-    redis = LocalRedis.start();
-    for (int n = 1; n <= 3; n++) {
-      nodes.add(RouterProcess.start(List.of(), "--cluster.redis.url=" + redis.url(), "--cluster.node=node" + n,
-          "--data.dir=" + data.resolve("node" + n), "--auth.secret=" + SECRET, "--auth.allow-anonymous=true",
-          "--rules.preset=open", "--keepalive.interval=0"));
-    }
+    cluster = ThreeNodes.start(data);
   }
 
   @AfterAll
   static void stopNodes() throws Exception {
-    for (RouterProcess node : nodes) {
-      node.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private static URI uri(int node) {
-    return URI.create("ws://127.0.0.1:" + nodes.get(node - 1).port() + "/ws");
+    return cluster.uri(node);
   }
 
   private static TestClient join(int node, Serializer serializer) {
@@ -206,10 +195,10 @@ class ClusterTest {
     String query = "/ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
     try (TestClient backend = TestClient.connect(URI.create(uri(1) + query.substring(3)), Serializer.JSON)) {
       assertEquals("backend", backend.join("realm1").details().get("authrole"));
-      String second = RawHttp.upgrade(nodes.get(1).port(), query, "wamp.2.json");
+      String second = RawHttp.upgrade(cluster.port(2), query, "wamp.2.json");
       assertTrue(second.startsWith("HTTP/1.1 401"), second);
       assertTrue(second.contains("already used"), second);
-      String third = RawHttp.upgrade(nodes.get(2).port(), query, "wamp.2.json");
+      String third = RawHttp.upgrade(cluster.port(3), query, "wamp.2.json");
       assertTrue(third.startsWith("HTTP/1.1 401"), third);
     }
   }
@@ -237,7 +226,7 @@ class ClusterTest {
   void behindTheShippedNginxSampleThreeClientsLandOnThreeNodesAndStillSeeOneRouter() throws Exception {
     String sample = java.nio.file.Files.readString(Path.of("src/dist/nginx/tollgate-cluster.conf"));
     for (int n = 1; n <= 3; n++) {
-      sample = sample.replace("127.0.0.1:808" + n, "127.0.0.1:" + nodes.get(n - 1).port());
+      sample = sample.replace("127.0.0.1:808" + n, "127.0.0.1:" + cluster.port(n));
     }
     sample = sample.replace("listen 80;", "listen 127.0.0.1:PORT;");
     long[] before = new long[3];
@@ -293,18 +282,22 @@ class ClusterTest {
       warmUp(publisher2, TOPIC, List.of(remote1, local2), null);
       long lostBefore = metric(2, "tollgate_cluster_messages_lost_total");
 
-      redis.down();
+      cluster.redis.down();
       publish(publisher2, TOPIC, Map.of(), "while Redis is away");
       assertEquals(List.of("while Redis is away"), local2.expect(Event.class).payload().args(),
           "the node's own subscribers are served meanwhile");
       assertNull(remote1.poll(Event.class, 500), "nothing can cross");
       awaitMetricAbove(2, "tollgate_cluster_messages_lost_total", lostBefore);
       String ticket = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).anonymous();
-      String refused = RawHttp.upgrade(nodes.get(0).port(),
+      String refused = RawHttp.upgrade(cluster.port(1),
           "/ws?ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8), "wamp.2.json");
       assertTrue(refused.startsWith("HTTP/1.1 503"), "a ticket cannot be checked as one-time: fail closed; " + refused);
+      publisher2.send(new dev.tollgate.protocol.Register(requests.incrementAndGet(), Map.of(), "com.example.p"));
+      dev.tollgate.protocol.ErrorMessage notNow = publisher2.expect(dev.tollgate.protocol.ErrorMessage.class);
+      assertEquals("tollgate.error.cluster_unavailable", notNow.error(),
+          "a registration cannot be checked against the other nodes': refused, with a reason");
 
-      redis.up();
+      cluster.redis.up();
       warmUp(publisher2, TOPIC, List.of(remote1), null);
       while (local2.poll(Event.class, 50) != null) {
         // its warm-ups
@@ -319,18 +312,8 @@ class ClusterTest {
     }
   }
 
-  private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\S+?)(\\{[^}]*\\})? ([0-9.eE+-]+)$");
-
   private static long metric(int node, String name) throws Exception {
-    String response = RawHttp.exchange(nodes.get(node - 1).port(),
-        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    Matcher m = SAMPLE.matcher(response);
-    while (m.find()) {
-      if (m.group(1).equals(name)) {
-        return (long) Double.parseDouble(m.group(3));
-      }
-    }
-    throw new AssertionError(name + " is not in /metrics of node " + node + ": " + response);
+    return cluster.metric(node, name);
   }
 
   private static void awaitMetricAbove(int node, String name, long value) throws Exception {

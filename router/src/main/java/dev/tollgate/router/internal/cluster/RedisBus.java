@@ -57,6 +57,8 @@ public final class RedisBus implements Cluster, AutoCloseable {
   private final StatefulRedisPubSubConnection<String, byte[]> listening;
   /** The used tickets' commands, which wait for their answers (on the security pool), within the timeout. */
   private final StatefulRedisConnection<String, String> tickets;
+  /** The other nodes, for calls across them. */
+  private final Nodes nodes;
   /** How many of this node's subscriptions need each channel or pattern; guarded by itself. */
   private final Map<String, Integer> listenedTo = new HashMap<>();
   private volatile RouterCore core;
@@ -68,7 +70,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
     RedisURI uri = RedisURI.create(config.get("cluster.redis.url"));
     uri.setTimeout(timeout);
     // After Redis comes back, the nodes find it within 2 s (Lettuce's default backs off to 30 s).
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
     this.publishingClient = client(resources, uri, timeout, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
@@ -81,13 +83,25 @@ public final class RedisBus implements Cluster, AutoCloseable {
       shutdownClients();
       throw e;
     }
+    this.nodes = new Nodes(instance, node, counters, publishing, tickets);
+    String calls = Nodes.callsChannel(instance);
     listening.addListener(new RedisPubSubAdapter<>() {
       private long lastOrigin;
       private long lastSequence;
 
       @Override
       public void message(String channel, byte[] message) {
-        arrived(message);
+        try {
+          if (channel.equals(calls)) {
+            nodes.arrivedOnCalls(message);
+          } else if (channel.equals(Nodes.REGISTRATIONS)) {
+            nodes.arrivedOnDirectory(message);
+          } else {
+            arrived(message);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("cluster: dropped a message on {}: {}", channel, e.toString());
+        }
       }
 
       @Override
@@ -156,9 +170,14 @@ public final class RedisBus implements Cluster, AutoCloseable {
     return url.replaceAll("//[^@/]*@", "//***@");
   }
 
-  /** From now on, other nodes' publications go to {@code core}. */
+  /**
+   * From now on, other nodes' publications and calls go to {@code core}, and this node's heartbeats and registrations
+   * go to them.
+   */
   public void start(RouterCore core) {
     this.core = core;
+    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS);
+    nodes.start(core);
   }
 
   public String node() {
@@ -193,6 +212,32 @@ public final class RedisBus implements Cluster, AutoCloseable {
         }
       }
     }
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<String> reserve(String realm, String procedure, MatchPolicy match,
+      dev.tollgate.router.internal.core.InvocationPolicy invoke, long session) {
+    return nodes.reserve(realm, procedure, match, invoke, session);
+  }
+
+  @Override
+  public void release(String realm, String procedure, MatchPolicy match, long session) {
+    nodes.release(realm, procedure, match, session);
+  }
+
+  @Override
+  public void registered(String realm, RemoteRegistration registration) {
+    nodes.registered(realm, registration);
+  }
+
+  @Override
+  public void unregistered(String realm, long session, long registrationId) {
+    nodes.unregistered(realm, session, registrationId);
+  }
+
+  @Override
+  public void send(long node, String realm, long callee, dev.tollgate.protocol.WampMessage message) {
+    nodes.send(node, realm, callee, message);
   }
 
   @Override
@@ -233,6 +278,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
 
   @Override
   public void close() {
+    nodes.close();
     core = null;
     try {
       listening.close();

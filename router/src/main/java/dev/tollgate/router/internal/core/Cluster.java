@@ -2,6 +2,10 @@ package dev.tollgate.router.internal.core;
 
 import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Publish;
+import dev.tollgate.protocol.WampMessage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The other nodes of a router that runs as several: where the routing core sends what must reach them, and which
@@ -21,6 +25,24 @@ public interface Cluster {
 
     @Override
     public void publish(String realm, ClusterEvent event) {}
+
+    @Override
+    public CompletionStage<String> reserve(String realm, String procedure, MatchPolicy match, InvocationPolicy invoke,
+        long session) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void release(String realm, String procedure, MatchPolicy match, long session) {}
+
+    @Override
+    public void registered(String realm, RemoteRegistration registration) {}
+
+    @Override
+    public void unregistered(String realm, long session, long registrationId) {}
+
+    @Override
+    public void send(long node, String realm, long callee, WampMessage message) {}
   };
 
   /**
@@ -32,6 +54,38 @@ public interface Cluster {
 
   /** A session of this node published: the other nodes deliver it to their own subscribers. */
   void publish(String realm, ClusterEvent event);
+
+  /**
+   * Before a session of this node registers ({@code procedure}, {@code match}): the procedure is reserved for it in
+   * the whole cluster, atomically, so that a {@code single} registration is unique across nodes and shared ones agree
+   * on their policy. Completes with null when granted, with the WAMP error URI that refuses it, or exceptionally when
+   * the other nodes cannot be asked.
+   */
+  CompletionStage<String> reserve(String realm, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      long session);
+
+  /** A reservation that did not become a registration, or a registration that ended, is given back. */
+  void release(String realm, String procedure, MatchPolicy match, long session);
+
+  /** Owner only: a session of this node made a registration: the other nodes route calls to it. */
+  void registered(String realm, RemoteRegistration registration);
+
+  /** Owner only: a registration of a session of this node ended. */
+  void unregistered(String realm, long session, long registrationId);
+
+  /**
+   * A message between the stand-ins of a call's two ends: an INVOCATION or INTERRUPT for {@code callee}, a session of
+   * {@code node}, or a RESULT or ERROR for a call a session of {@code node} routed to {@code callee} here.
+   */
+  void send(long node, String realm, long callee, WampMessage message);
+
+  /**
+   * A registration as other nodes learn of it: who registered (enough to judge and drive it: its identity and what
+   * its HELLO announced) and what.
+   */
+  record RemoteRegistration(long session, String authid, List<String> roles, boolean cancels, boolean progress,
+      boolean streams, long registrationId, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout) {}
 
   /**
    * A publication as it crosses to other nodes: the PUBLISH as its publisher sent it (options included, so that

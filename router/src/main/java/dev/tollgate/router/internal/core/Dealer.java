@@ -28,12 +28,16 @@ import java.util.Map;
  */
 final class Dealer {
 
+  private final String realm;
+  private final Cluster cluster;
   private final int maxRegistrationsPerSession;
   private final RegistrationTable<RouterSession> table;
   private final Timers timers;
   private TableEvents events = TableEvents.NONE;
 
-  Dealer(Ids.Sequence registrationIds, int maxRegistrationsPerSession, Timers timers) {
+  Dealer(String realm, Cluster cluster, Ids.Sequence registrationIds, int maxRegistrationsPerSession, Timers timers) {
+    this.realm = realm;
+    this.cluster = cluster;
     this.table = new RegistrationTable<>(registrationIds);
     this.maxRegistrationsPerSession = maxRegistrationsPerSession;
     this.timers = timers;
@@ -59,6 +63,12 @@ final class Dealer {
       events.added(callee, registration);
       if (forwardTimeout) {
         callee.timeoutForwarded().add(id);
+      }
+      if (!callee.isStandIn()) {
+        Features f = callee.features();
+        cluster.registered(realm, new Cluster.RemoteRegistration(callee.id(), callee.authid(),
+            callee.identity().roles(), f.calleeCancels(), f.calleeProgress(), f.calleeStreams(), id, procedure, match,
+            invoke, forwardTimeout));
       }
       return id;
     } catch (RegistrationConflictException e) {
@@ -87,6 +97,10 @@ final class Dealer {
   private boolean remove(RouterSession callee, long id) {
     RegistrationTable.Removed<RouterSession> removed = table.remove(id, callee);
     if (removed != null) {
+      if (!callee.isStandIn()) {
+        cluster.unregistered(realm, callee.id(), id);
+        cluster.release(realm, removed.registration().pattern(), removed.registration().policy(), callee.id());
+      }
       events.removed(callee, removed.registration(), removed.deleted());
     }
     return removed != null;
@@ -187,6 +201,45 @@ final class Dealer {
     }
     callee.deliver(new Invocation(pending.invocationId, r.id(), details.isEmpty() ? Map.of() : details,
         call.payload()));
+  }
+
+  /**
+   * Any thread (the cluster's): a call another node routed to {@code callee}, a session of this node, through
+   * {@code caller}, the stand-in there for that node's calls to it. The other node picked the callee, checked the
+   * call and made the INVOCATION's details; here it gets this node's invocation id and is settled as any call, its
+   * answer going back through the stand-in. A further piece of a call streamed in pieces (its {@code correlation}
+   * in flight) goes to the same invocation; a piece of a call that has ended is dropped, as in {@link #call}.
+   */
+  void callFromNode(RouterSession caller, long correlation, RouterSession callee, long registrationId,
+      Map<String, Object> details, Payload payload) {
+    boolean progress = Boolean.TRUE.equals(details.get("progress"));
+    PendingCall streaming = caller.calls().call(correlation);
+    if (streaming != null) {
+      if (streaming.streaming) {
+        streaming.streaming = progress;
+        Map<String, Object> pieceDetails = progress ? Map.of("progress", true) : Map.of();
+        streaming.whileOpen(() -> streaming.callee.deliver(new Invocation(streaming.invocationId,
+            streaming.registrationId, pieceDetails, payload)));
+      }
+      return;
+    }
+    if (caller.calls().answered(correlation)) {
+      return;
+    }
+    PendingCall pending = new PendingCall(caller, correlation, callee, callee.calls().nextInvocationId(),
+        Boolean.TRUE.equals(details.get("receive_progress")), callee.features().calleeCancels());
+    pending.streaming = progress;
+    pending.registrationId = registrationId;
+    if (!caller.calls().addCall(pending)) {
+      return;
+    }
+    if (!callee.calls().addInvocation(pending)) {
+      caller.calls().removeCall(correlation, pending);
+      caller.deliver(new ErrorMessage(MessageCodes.CALL, correlation, Map.of(), WampErrors.CANCELED,
+          Payload.of(List.of("the callee left before answering"))));
+      return;
+    }
+    callee.deliver(new Invocation(pending.invocationId, registrationId, details, payload));
   }
 
   /**

@@ -27,10 +27,15 @@ public final class Realm {
   private final EntryMetaApi subscriptionMeta;
   private final EntryMetaApi registrationMeta;
   private final Executor meta;
+  private final Cluster cluster;
 
-  /** @param meta where the meta API runs (see {@link SessionMetaApi}) */
-  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, Executor meta) {
+  /**
+   * @param meta where the meta API runs (see {@link SessionMetaApi})
+   * @param cluster the other nodes, {@link Cluster#NONE} for one node alone
+   */
+  Realm(String name, Broker broker, Dealer dealer, SessionDirectory directory, Executor meta, Cluster cluster) {
     this.name = name;
+    this.cluster = cluster;
     this.broker = broker;
     this.dealer = dealer;
     this.directory = directory;
@@ -78,6 +83,10 @@ public final class Realm {
 
   public SessionDirectory directory() {
     return directory;
+  }
+
+  Cluster cluster() {
+    return cluster;
   }
 
   Broker broker() {

@@ -37,6 +37,7 @@ public final class RouterCore {
         t.setDaemon(true);
         return t;
       });
+  private final StandIns standIns;
   private volatile boolean shuttingDown;
   private volatile Timers.Task refresh;
   private volatile Timers.Task keepalive;
@@ -58,8 +59,12 @@ public final class RouterCore {
       realms.put(name, new Realm(name,
           new Broker(name, cluster, subscriptionIds, counters, config.maxSubscriptionsPerSession(),
               config.maxRetainedTopics()),
-          new Dealer(registrationIds, config.maxRegistrationsPerSession(), timers),
-          new SessionDirectory(sessionIds), meta));
+          new Dealer(name, cluster, registrationIds, config.maxRegistrationsPerSession(), timers),
+          new SessionDirectory(sessionIds), meta, cluster));
+    }
+    this.standIns = new StandIns(this, cluster, meta);
+    for (Realm r : realms.values()) {
+      standIns.watch(r);
     }
   }
 
@@ -86,6 +91,11 @@ public final class RouterCore {
 
   public Collection<Realm> realms() {
     return realms.values();
+  }
+
+  /** The sessions of other nodes that calls go to and come from (several nodes only). */
+  public StandIns standIns() {
+    return standIns;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.tollgate.protocol.Authenticate;
 import dev.tollgate.protocol.Challenge;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.WampErrors;
@@ -78,6 +79,8 @@ public final class RouterSession {
   private volatile Features features = Features.NONE;
   private volatile CallBook calls = new CallBook();
   private volatile Testaments testaments = new Testaments();
+  /** A stand-in for a session of another node (see {@link StandIns}): never in the directory, never on a transport. */
+  private boolean standIn;
 
   @SuppressWarnings("rawtypes")
   private static final AtomicReferenceFieldUpdater<RouterSession, Set> SUBSCRIPTIONS =
@@ -95,6 +98,54 @@ public final class RouterSession {
     this.urlIdentity = urlIdentity;
     this.httpUris = httpUris;
     this.permissions = new Permissions(router.gatekeeper());
+  }
+
+  /**
+   * A stand-in for session {@code id} of another node, in {@code realm} here, as it joined there: the dealer routes
+   * calls to and from it as to any session, and its peer carries them to that node.
+   */
+  static RouterSession standIn(RouterCore router, Peer peer, Realm realm, long id, Identity identity,
+      Features features) {
+    RouterSession s = new RouterSession(router, peer, null, false);
+    s.standIn = true;
+    s.id = id;
+    s.identity = identity;
+    s.features = features;
+    s.realm = realm;
+    s.state = State.ESTABLISHED;
+    return s;
+  }
+
+  /** Whether this is a stand-in for a session of another node. */
+  boolean isStandIn() {
+    return standIn;
+  }
+
+  /** A stand-in's session ended (or its node did): its registrations end and its calls are settled. */
+  synchronized void leaveAsStandIn() {
+    Realm r = realm;
+    if (!standIn || r == null) {
+      return;
+    }
+    realm = null;
+    state = State.CLOSED;
+    r.leave(this);
+  }
+
+  /**
+   * The cluster granted ({@code refusal} null) or refused a REGISTER this session made: it is made now, or refused
+   * with the error. Runs on the cluster's thread, under the session's lock; a session that left meanwhile gives the
+   * reservation back.
+   */
+  synchronized void reserved(dev.tollgate.protocol.Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout, String refusal, Throwable failure) {
+    if (state != State.ESTABLISHED || realm != r) {
+      if (refusal == null && failure == null) {
+        r.cluster().release(r.name(), reg.procedure(), match, id);
+      }
+      return;
+    }
+    requests.reserved(reg, r, match, invoke, forwardTimeout, refusal, failure);
   }
 
   /** The session id; 0 before the first join. */

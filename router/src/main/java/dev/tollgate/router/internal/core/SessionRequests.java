@@ -86,7 +86,14 @@ final class SessionRequests {
       session.authorize(Action.REGISTER, reg.procedure());
       InvocationPolicy invoke = InvocationPolicy.of(reg.options().get("invoke"));
       boolean forwardTimeout = Boolean.TRUE.equals(reg.options().get("forward_timeout"));
-      peer.send(new Registered(reg.requestId(), r.register(session, reg.procedure(), match, invoke, forwardTimeout)));
+      Cluster cluster = r.cluster();
+      if (cluster == Cluster.NONE) {
+        peer.send(new Registered(reg.requestId(), r.register(session, reg.procedure(), match, invoke, forwardTimeout)));
+      } else {
+        // Several nodes: the procedure is reserved in the whole cluster first (see reserved()).
+        cluster.reserve(r.name(), reg.procedure(), match, invoke, session.id()).whenComplete((refusal, failure) ->
+            session.reserved(reg, r, match, invoke, forwardTimeout, refusal, failure));
+      }
     } else if (message instanceof Unregister u) {
       r.unregister(session, u.registrationId());
       peer.send(new Unregistered(u.requestId()));
@@ -102,6 +109,33 @@ final class SessionRequests {
       session.protocolViolation(MessageCodes.name(message.code()) + " is not a message a client sends to a router");
     }
   }
+
+  /** The end of a REGISTER the cluster was asked about; under the session's lock. */
+  void reserved(Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke, boolean forwardTimeout,
+      String refusal, Throwable failure) {
+    if (failure != null) {
+      LOG.warn("REGISTER of '{}' refused: the cluster cannot be asked ({})", reg.procedure(), failure.toString());
+      replyError(reg, new RequestErrorException(CLUSTER_UNAVAILABLE, "the other nodes cannot be asked whether '"
+          + reg.procedure() + "' is registered there (Redis is unreachable); try again"));
+      return;
+    }
+    if (refusal != null) {
+      replyError(reg, new RequestErrorException(refusal, "procedure '" + reg.procedure()
+          + "' is registered on another node" + (refusal.equals(WampErrors.PROCEDURE_ALREADY_EXISTS) ? ""
+              : " with another invocation policy")));
+      return;
+    }
+    try {
+      session.peer().send(new Registered(reg.requestId(), r.register(session, reg.procedure(), match, invoke,
+          forwardTimeout)));
+    } catch (RequestErrorException e) {
+      r.cluster().release(r.name(), reg.procedure(), match, session.id());
+      replyError(reg, e);
+    }
+  }
+
+  /** A REGISTER that cannot be checked against the other nodes' registrations. */
+  static final String CLUSTER_UNAVAILABLE = "tollgate.error.cluster_unavailable";
 
   /** A URI, or a pattern: prefix and wildcard patterns may have empty components ({@code com.myapp..update}). */
   private void checkUri(String uri, String what, MatchPolicy match) {

@@ -1,0 +1,288 @@
+package dev.tollgate.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.protocol.Call;
+import dev.tollgate.protocol.Cancel;
+import dev.tollgate.protocol.ErrorMessage;
+import dev.tollgate.protocol.Hello;
+import dev.tollgate.protocol.Interrupt;
+import dev.tollgate.protocol.Invocation;
+import dev.tollgate.protocol.Payload;
+import dev.tollgate.protocol.Register;
+import dev.tollgate.protocol.Registered;
+import dev.tollgate.protocol.Result;
+import dev.tollgate.protocol.Serializer;
+import dev.tollgate.protocol.WampMessage;
+import dev.tollgate.protocol.Welcome;
+import dev.tollgate.protocol.Yield;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls across three Tollgate nodes (processes, one Redis): a caller on one node reaches a callee on another, with
+ * what the Advanced Profile adds to a call, and a node killed mid-call leaves its callers an ERROR. The kill runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCallsTest {
+  /** What a callee and a caller announce beyond the Basic Profile. */
+  private static final Map<String, Object> ADVANCED_ROLES = Map.of(
+      "caller", Map.of("features", Map.of("progressive_call_results", true, "call_canceling", true)),
+      "callee", Map.of("features", Map.of("progressive_call_results", true, "call_canceling", true)),
+      "publisher", Map.of(), "subscriber", Map.of());
+
+  @TempDir
+  static Path data;
+  private static ThreeNodes cluster;
+  private final AtomicLong requests = new AtomicLong();
+
+  @BeforeAll
+  static void startNodes() throws Exception {
+    cluster = ThreeNodes.start(data);
+  }
+
+  @AfterAll
+  static void stopNodes() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static TestClient join(int node) {
+    TestClient c = TestClient.connect(cluster.uri(node), Serializer.JSON);
+    c.send(new Hello("realm1", Map.of("roles", ADVANCED_ROLES)));
+    c.expect(Welcome.class);
+    return c;
+  }
+
+  private long register(TestClient callee, String procedure, Map<String, Object> options) {
+    callee.send(new Register(requests.incrementAndGet(), options, procedure));
+    return callee.expect(Registered.class).registrationId();
+  }
+
+  /**
+   * Calls until the procedure is known on the caller's node (other nodes learn of a registration just after
+   * REGISTERED) and returns the request id of the call that reached a callee.
+   */
+  private long callOnceKnown(TestClient caller, String procedure, Map<String, Object> options, TestClient... callees)
+      throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      long request = requests.incrementAndGet();
+      caller.send(new Call(request, options, procedure, Payload.of(List.of("probe"))));
+      ErrorMessage refused = caller.poll(ErrorMessage.class, 100);
+      if (refused == null) {
+        return request;
+      }
+      assertEquals("wamp.error.no_such_procedure", refused.error());
+      assertTrue(System.nanoTime() < deadline, procedure + " did not become known within 10 s");
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aCallOnOneNodeReachesItsCalleeOnAnotherAndTheResultComesBack() throws Exception {
+    try (TestClient callee3 = join(3); TestClient caller1 = join(1)) {
+      register(callee3, "com.example.add", Map.of());
+      long first = callOnceKnown(caller1, "com.example.add", Map.of());
+      Invocation probe = callee3.expect(Invocation.class);
+      callee3.send(new Yield(probe.requestId(), Map.of(), Payload.of(List.of("probed"))));
+      assertEquals(first, caller1.expect(Result.class).requestId());
+
+      long request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of("disclose_me", true), "com.example.add",
+          Payload.of(List.of(2, 3), Map.of("unit", "apples"))));
+      Invocation invocation = callee3.expect(Invocation.class);
+      assertEquals(List.of(2, 3), invocation.payload().args());
+      assertEquals(Map.of("unit", "apples"), invocation.payload().kwargs());
+      assertEquals("anonymous", invocation.details().get("caller_authrole"), "the caller is disclosed across nodes");
+      callee3.send(new Yield(invocation.requestId(), Map.of(), Payload.of(List.of(5))));
+      Result result = caller1.expect(Result.class);
+      assertEquals(request, result.requestId());
+      assertEquals(List.of(5), result.payload().args());
+
+      request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of(), "com.example.add", Payload.of(List.of("x"))));
+      Invocation bad = callee3.expect(Invocation.class);
+      callee3.send(new ErrorMessage(dev.tollgate.protocol.MessageCodes.INVOCATION, bad.requestId(), Map.of(),
+          "com.example.error.not_a_number", Payload.of(List.of("x is not a number"))));
+      ErrorMessage error = caller1.expect(ErrorMessage.class);
+      assertEquals(request, error.requestId());
+      assertEquals("com.example.error.not_a_number", error.error(), "the callee's error crosses back as it was");
+      assertEquals(List.of("x is not a number"), error.payload().args());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aSingleRegistrationIsUniqueInTheWholeCluster() throws Exception {
+    try (TestClient first2 = join(2); TestClient second3 = join(3); TestClient third1 = join(1)) {
+      register(first2, "com.example.unique", Map.of());
+      second3.send(new Register(requests.incrementAndGet(), Map.of(), "com.example.unique"));
+      assertEquals("wamp.error.procedure_already_exists", second3.expect(ErrorMessage.class).error());
+      third1.send(new Register(requests.incrementAndGet(), Map.of("invoke", "roundrobin"), "com.example.unique"));
+      assertEquals("wamp.error.procedure_already_exists", third1.expect(ErrorMessage.class).error());
+    }
+    // Its callee gone, the procedure is free again on every node.
+    try (TestClient again3 = join(3)) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (true) {
+        again3.send(new Register(requests.incrementAndGet(), Map.of(), "com.example.unique"));
+        WampMessage answer = again3.poll(WampMessage.class, 5_000);
+        if (answer instanceof Registered) {
+          break;
+        }
+        assertInstanceOf(ErrorMessage.class, answer);
+        assertTrue(System.nanoTime() < deadline, "still registered 10 s after its callee left");
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void roundrobinTakesCalleesOnTwoNodesInTurn() throws Exception {
+    try (TestClient a2 = join(2); TestClient b3 = join(3); TestClient caller1 = join(1)) {
+      register(a2, "com.example.rr", Map.of("invoke", "roundrobin"));
+      register(b3, "com.example.rr", Map.of("invoke", "roundrobin"));
+      a2.send(new Register(requests.incrementAndGet(), Map.of("invoke", "random"), "com.example.rr2"));
+      a2.expect(Registered.class);
+      b3.send(new Register(requests.incrementAndGet(), Map.of("invoke", "single"), "com.example.rr2"));
+      assertEquals("wamp.error.procedure_already_exists", b3.expect(ErrorMessage.class).error());
+      b3.send(new Register(requests.incrementAndGet(), Map.of("invoke", "first"), "com.example.rr2"));
+      assertEquals("wamp.error.procedure_exists_with_different_invocation_policy",
+          b3.expect(ErrorMessage.class).error());
+
+      // Both callees known on node 1: each has answered a probe.
+      List<TestClient> unprobed = new ArrayList<>(List.of(a2, b3));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!unprobed.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "node 1 did not learn of both callees within 10 s");
+        callOnceKnown(caller1, "com.example.rr", Map.of());
+        answerProbes(List.of(a2, b3), unprobed);
+        caller1.expect(WampMessage.class);
+      }
+      Map<TestClient, Integer> served = new HashMap<>();
+      for (int i = 0; i < 6; i++) {
+        caller1.send(new Call(requests.incrementAndGet(), Map.of(), "com.example.rr", Payload.of(List.of(i))));
+        TestClient callee = null;
+        Invocation inv = null;
+        while (inv == null) {
+          for (TestClient c : List.of(a2, b3)) {
+            inv = c.poll(Invocation.class, 50);
+            if (inv != null) {
+              callee = c;
+              break;
+            }
+          }
+        }
+        callee.send(new Yield(inv.requestId(), Map.of(), Payload.of(List.of(i))));
+        assertEquals(List.of(i), caller1.expect(Result.class).payload().args());
+        served.merge(callee, 1, Integer::sum);
+      }
+      assertEquals(3, served.get(a2), "in turn: " + served);
+      assertEquals(3, served.get(b3), "in turn: " + served);
+    }
+  }
+
+  private static void answerProbes(List<TestClient> callees, List<TestClient> unprobed) {
+    for (TestClient c : callees) {
+      Invocation probe = c.poll(Invocation.class, 200);
+      if (probe != null) {
+        c.send(new Yield(probe.requestId(), Map.of(), Payload.of(List.of("probed"))));
+        unprobed.remove(c);
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void progressiveResultsCancelAndTimeoutWorkAcrossNodes() throws Exception {
+    try (TestClient callee3 = join(3); TestClient caller1 = join(1)) {
+      register(callee3, "com.example.slow", Map.of());
+      callOnceKnown(caller1, "com.example.slow", Map.of());
+      Invocation probe = callee3.expect(Invocation.class);
+      callee3.send(new Yield(probe.requestId(), Map.of(), Payload.EMPTY));
+      caller1.expect(Result.class);
+
+      long request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of("receive_progress", true), "com.example.slow", Payload.EMPTY));
+      Invocation streamed = callee3.expect(Invocation.class);
+      assertEquals(true, streamed.details().get("receive_progress"));
+      for (int i = 1; i <= 2; i++) {
+        callee3.send(new Yield(streamed.requestId(), Map.of("progress", true), Payload.of(List.of(i))));
+        Result partial = caller1.expect(Result.class);
+        assertEquals(true, partial.details().get("progress"));
+        assertEquals(List.of(i), partial.payload().args());
+      }
+      callee3.send(new Yield(streamed.requestId(), Map.of(), Payload.of(List.of("done"))));
+      Result last = caller1.expect(Result.class);
+      assertEquals(request, last.requestId());
+      assertNull(last.details().get("progress"));
+
+      request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of(), "com.example.slow", Payload.EMPTY));
+      Invocation canceled = callee3.expect(Invocation.class);
+      caller1.send(new Cancel(request, Map.of("mode", "killnowait")));
+      ErrorMessage gaveUp = caller1.expect(ErrorMessage.class);
+      assertEquals("wamp.error.canceled", gaveUp.error());
+      Interrupt interrupt = callee3.expect(Interrupt.class);
+      assertEquals(canceled.requestId(), interrupt.requestId(), "the callee on the other node is interrupted");
+      callee3.send(new Yield(canceled.requestId(), Map.of(), Payload.of(List.of("too late"))));
+      assertNull(caller1.poll(Result.class, 300), "a late answer is dropped");
+
+      request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of("timeout", 300), "com.example.slow", Payload.EMPTY));
+      Invocation timedOut = callee3.expect(Invocation.class);
+      ErrorMessage timeout = caller1.expect(ErrorMessage.class);
+      assertEquals("wamp.error.timeout", timeout.error());
+      assertEquals(timedOut.requestId(), callee3.expect(Interrupt.class).requestId());
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aNodeKilledMidCallLeavesItsCallersAnErrorAndItsProceduresGo() throws Exception {
+    RouterProcess doomed = cluster.add("node4");
+    try (TestClient callee4 = TestClient.connect(java.net.URI.create("ws://127.0.0.1:" + doomed.port() + "/ws"),
+        Serializer.JSON); TestClient caller1 = join(1)) {
+      callee4.send(new Hello("realm1", Map.of("roles", ADVANCED_ROLES)));
+      callee4.expect(Welcome.class);
+      register(callee4, "com.example.doomed", Map.of());
+      callOnceKnown(caller1, "com.example.doomed", Map.of());
+      Invocation probe = callee4.expect(Invocation.class);
+      callee4.send(new Yield(probe.requestId(), Map.of(), Payload.EMPTY));
+      caller1.expect(Result.class);
+
+      long request = requests.incrementAndGet();
+      caller1.send(new Call(request, Map.of(), "com.example.doomed", Payload.EMPTY));
+      callee4.expect(Invocation.class);
+      long killed = System.nanoTime();
+      doomed.kill9();
+      ErrorMessage error = caller1.poll(ErrorMessage.class, 15_000);
+      assertTrue(error != null, "the caller got no answer within 15 s of the callee's node dying");
+      long waitedMillis = (System.nanoTime() - killed) / 1_000_000;
+      assertEquals(request, error.requestId());
+      assertEquals("wamp.error.canceled", error.error());
+      assertTrue(waitedMillis < 10_000, "ended within the heartbeat's expiry and two checks: " + waitedMillis + " ms");
+
+      caller1.send(new Call(requests.incrementAndGet(), Map.of(), "com.example.doomed", Payload.EMPTY));
+      assertEquals("wamp.error.no_such_procedure", caller1.expect(ErrorMessage.class).error());
+    }
+  }
+}
