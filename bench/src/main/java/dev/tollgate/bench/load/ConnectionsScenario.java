@@ -111,7 +111,7 @@ final class ConnectionsScenario {
 
     /** Entry of a worker process: url count realm concurrency ticket-secret-or-dash. */
     static void worker(String[] args) throws Exception {
-        Target t = Target.parse("worker", args[0], 0, java.util.Set.of("json"));
+        Target t = Target.parse("worker", args[0], "", java.util.Set.of("json"));
         int count = Integer.parseInt(args[1]);
         TicketGenerator tickets = args[4].equals("-") ? null
                 : new TicketGenerator(TicketSecret.of(args[4]), java.time.Clock.systemUTC());
@@ -133,7 +133,7 @@ final class ConnectionsScenario {
             for (int i = 0; i < count; i++) {
                 targets[i] = tickets == null ? t : Target.parse("worker", args[0]
                         + (args[0].contains("?") ? "&" : "?") + "ticket="
-                        + URLEncoder.encode(tickets.anonymous(), StandardCharsets.US_ASCII), 0, t.serializers());
+                        + URLEncoder.encode(tickets.anonymous(), StandardCharsets.US_ASCII), "", t.serializers());
             }
             System.out.println("READY");
             System.out.flush();

@@ -201,10 +201,10 @@ final class FanoutScenario {
         publisher.start();
         Thread.sleep((long) (o.warmupSeconds() * 1000));
         long d0 = delivered.sum();
-        ProcStats.Sample s0 = ProcStats.sample(target.pid());
+        ProcStats.Sample s0 = ProcStats.sample(target.pids());
         Thread.sleep((long) (o.durationSeconds() * 1000));
         long d1 = delivered.sum();
-        ProcStats.Sample s1 = ProcStats.sample(target.pid());
+        ProcStats.Sample s1 = ProcStats.sample(target.pids());
         stop.set(true);
         publisher.join();
         double rate = (d1 - d0) / ((s1.wallNanos() - s0.wallNanos()) / 1e9);
@@ -255,11 +255,11 @@ final class FanoutScenario {
         latencyMicros.reset();
         recording = true;
         long e0 = delivered.sum();
-        ProcStats.Sample p0 = ProcStats.sample(target.pid());
+        ProcStats.Sample p0 = ProcStats.sample(target.pids());
         Thread.sleep((long) (o.durationSeconds() * 1000));
         recording = false;
         long e1 = delivered.sum();
-        ProcStats.Sample p1 = ProcStats.sample(target.pid());
+        ProcStats.Sample p1 = ProcStats.sample(target.pids());
         Histogram h = latencyMicros.getIntervalHistogram();
         stop.set(true);
         paced.join();

@@ -26,7 +26,11 @@ final class Fleet implements AutoCloseable {
     private volatile String firstClose;
     private volatile String firstUnexpected;
 
+    /** Its role, which decides where its sessions connect on a router of several nodes ({@link Target#at}). */
+    private final String name;
+
     Fleet(String name, int threads, int concurrency) {
+        this.name = name;
         loops = new NioLoop[threads];
         for (int i = 0; i < threads; i++) loops[i] = new NioLoop(name + "-" + i);
         setup = new Semaphore(concurrency);
@@ -35,7 +39,7 @@ final class Fleet implements AutoCloseable {
     /** Connects a new session; blocks while {@code concurrency} sessions are still being set up. */
     WampSession open(Target target, Dialect dialect, String realm, WampSession.Handler handler) throws InterruptedException {
         if (!setup.tryAcquire(30, TimeUnit.SECONDS)) throw new IllegalStateException("session setup stalled for 30 s");
-        WampSession s = new WampSession(this, sessions.size(), target, dialect, realm, handler);
+        WampSession s = new WampSession(this, sessions.size(), target.at(name, sessions.size()), dialect, realm, handler);
         loops[sessions.size() % loops.length].connect(s.conn);
         sessions.add(s);
         return s;

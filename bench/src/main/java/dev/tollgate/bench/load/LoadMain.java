@@ -19,8 +19,11 @@ import java.util.Set;
 public final class LoadMain {
     private static final String USAGE = """
             usage: java -jar bench/target/tollgate-load.jar --url ws://127.0.0.1:PORT/ws [options]
-              --url URL              router under test (WAMP v2 JSON/msgpack; v1 on the same URL)
-              --pid PID              its process id: router CPU, RSS and heap figures
+              --url URL              router under test (WAMP v2 JSON/msgpack; v1 on the same URL); several URLs,
+                                     comma-separated, for the nodes of one router: publishers and callees on the
+                                     first, callers on the others, subscribers on all in turn
+              --pid PID              its process id: router CPU, RSS and heap figures (several, comma-separated:
+                                     CPU is theirs together; RSS and heap the first's)
               --label NAME           its name in the table (tollgate)
               --serializers LIST     what it speaks (json,msgpack,v1)
               --vs URL               peer router: every case runs alternately against both, with ratios
@@ -73,10 +76,10 @@ public final class LoadMain {
                 (int) dbl(a, "window-bytes", 1 << 20), (int) dbl(a, "window-events", 200));
         repeat = Math.max(1, (int) dbl(a, "repeat", 1));
         List<Target> targets = new ArrayList<>();
-        targets.add(Target.parse(a.getOrDefault("label", "tollgate"), a.get("url"), (long) dbl(a, "pid", 0),
+        targets.add(Target.parse(a.getOrDefault("label", "tollgate"), a.get("url"), a.getOrDefault("pid", ""),
                 set(a.getOrDefault("serializers", "json,msgpack,v1"))));
         if (a.containsKey("vs")) {
-            targets.add(Target.parse(a.getOrDefault("vs-label", "peer"), a.get("vs"), (long) dbl(a, "vs-pid", 0),
+            targets.add(Target.parse(a.getOrDefault("vs-label", "peer"), a.get("vs"), a.getOrDefault("vs-pid", ""),
                     set(a.getOrDefault("vs-serializers", "json"))));
         }
         Set<String> scenarios = set(a.getOrDefault("scenarios", "fanout,topics,rpc,slow,connections,v1fanout"));

@@ -28,9 +28,19 @@ final class ProcStats {
         }
     }
 
-    static Sample sample(long routerPid) {
+    /** @param routerPids the router's processes (several for several nodes): their CPU together */
+    static Sample sample(long... routerPids) {
         long[] m = machine();
-        return new Sample(System.nanoTime(), selfCpuNanos(), routerPid > 0 ? processTicks(routerPid) : -1, m[0], m[1]);
+        long ticks = 0;
+        for (long pid : routerPids) {
+            long t = pid > 0 ? processTicks(pid) : -1;
+            if (t < 0) {
+                ticks = -1;
+                break;
+            }
+            ticks += t;
+        }
+        return new Sample(System.nanoTime(), selfCpuNanos(), ticks, m[0], m[1]);
     }
 
     static Cpu cpu(Sample a, Sample b) {

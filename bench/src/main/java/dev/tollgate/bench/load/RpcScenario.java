@@ -107,10 +107,10 @@ final class RpcScenario {
             latencyMicros.reset();
             recording = true;
             long n0 = completed.sum();
-            ProcStats.Sample s0 = ProcStats.sample(target.pid());
+            ProcStats.Sample s0 = ProcStats.sample(target.pids());
             Thread.sleep((long) (o.durationSeconds() * 1000));
             long n1 = completed.sum();
-            ProcStats.Sample s1 = ProcStats.sample(target.pid());
+            ProcStats.Sample s1 = ProcStats.sample(target.pids());
             recording = false;
             Histogram h = latencyMicros.getIntervalHistogram();
             stop = true;

@@ -16,8 +16,8 @@ class HtmlReportTest {
 
     @Test
     void chartsTheMediansWithTheirRatioAndEveryRun() {
-        Target a = Target.parse("tollgate", "ws://127.0.0.1:1/ws", 0, Set.of("json"));
-        Target b = Target.parse("fox<script>", "ws://127.0.0.1:2/ws", 0, Set.of("json"));
+        Target a = Target.parse("tollgate", "ws://127.0.0.1:1/ws", "", Set.of("json"));
+        Target b = Target.parse("fox<script>", "ws://127.0.0.1:2/ws", "", Set.of("json"));
         Report report = new Report(List.of(a, b), OPTIONS);
         String c = "rpc json 1:1 w=1";
         report.add(a, List.of(Figure.higher(c, "calls/s", 9000, "1/s"), Figure.lower(c, "p50", 0.1, "ms"),
@@ -60,7 +60,7 @@ class HtmlReportTest {
 
     @Test
     void aRunAgainstOneRouterHasNoRatiosAndSaysWhatFailed() {
-        Target a = Target.parse("tollgate", "ws://127.0.0.1:1/ws", 0, Set.of("json"));
+        Target a = Target.parse("tollgate", "ws://127.0.0.1:1/ws", "", Set.of("json"));
         Report report = new Report(List.of(a), OPTIONS);
         report.add(a, List.of(Figure.higher("fanout json n=10 100B", "deliveries/s", 1_000_000, "1/s")));
         report.fail(a, "slow json n=100", "the slow subscriber was never closed");

@@ -35,7 +35,7 @@ class SoakTest {
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       awaitListening(router, port, log);
-      Target target = Target.parse("tollgate", "ws://127.0.0.1:" + port + "/ws", router.pid(), Set.of("json"));
+      Target target = Target.parse("tollgate", "ws://127.0.0.1:" + port + "/ws", Long.toString(router.pid()), Set.of("json"));
       SoakScenario.Outcome outcome = new SoakScenario(target, "realm1", secret, Duration.ofMinutes(5),
           Duration.ofSeconds(30), 0.5, 8, System.out).soak();
       assertTrue(outcome.cycles() > 1_000, "sessions came and went: " + outcome.cycles());

@@ -145,7 +145,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
         .disconnectedBehavior(whileAway)
         .requestQueueSize(QUEUE)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).tcpNoDelay(true).build())
         .build());
     return client;
   }
