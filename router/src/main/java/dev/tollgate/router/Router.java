@@ -134,6 +134,10 @@ public final class Router implements AutoCloseable {
     Router router;
     try {
       router = new Router(config, security, counters, cluster);
+      if (cluster != null) {
+        // Before the first session: this node's heartbeat must be there when it reserves its first procedure.
+        cluster.start(router.transport.core());
+      }
       router.server.start();
     } catch (Exception e) {
       security.close();
@@ -141,9 +145,6 @@ public final class Router implements AutoCloseable {
         cluster.close();
       }
       throw e;
-    }
-    if (cluster != null) {
-      cluster.start(router.transport.core());
     }
     router.transport.core().start();
     if (router.tls != null && !config.tlsReloadInterval().isZero()) {

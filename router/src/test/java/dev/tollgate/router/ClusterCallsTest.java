@@ -50,6 +50,9 @@ class ClusterCallsTest {
   private static ThreeNodes cluster;
   private final AtomicLong requests = new AtomicLong();
 
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final org.junit.jupiter.api.extension.TestWatcher LOGS = ThreeNodes.printLogsOnFailure(() -> cluster);
+
   @BeforeAll
   static void startNodes() throws Exception {
     cluster = ThreeNodes.start(data);
@@ -62,10 +65,10 @@ class ClusterCallsTest {
     }
   }
 
-  private static TestClient join(int node) {
+  private TestClient join(int node) {
     TestClient c = TestClient.connect(cluster.uri(node), Serializer.JSON);
     c.send(new Hello("realm1", Map.of("roles", ADVANCED_ROLES)));
-    c.expect(Welcome.class);
+    lastWelcome.put(c, c.expect(Welcome.class).session());
     return c;
   }
 
@@ -75,21 +78,32 @@ class ClusterCallsTest {
   }
 
   /**
-   * Calls until the procedure is known on the caller's node (other nodes learn of a registration just after
-   * REGISTERED) and returns the request id of the call that reached a callee.
+   * Probes until the procedure is known on the caller's node (other nodes learn of a registration just after
+   * REGISTERED): each probe either reaches one of {@code callees}, which answers it, or is refused with
+   * {@code no_such_procedure}. Returns the callee that answered.
    */
-  private long callOnceKnown(TestClient caller, String procedure, Map<String, Object> options, TestClient... callees)
-      throws Exception {
+  private TestClient callOnceKnown(TestClient caller, String procedure, TestClient... callees) throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
-      long request = requests.incrementAndGet();
-      caller.send(new Call(request, options, procedure, Payload.of(List.of("probe"))));
-      ErrorMessage refused = caller.poll(ErrorMessage.class, 100);
-      if (refused == null) {
-        return request;
-      }
-      assertEquals("wamp.error.no_such_procedure", refused.error());
       assertTrue(System.nanoTime() < deadline, procedure + " did not become known within 10 s");
+      long request = requests.incrementAndGet();
+      caller.send(new Call(request, Map.of(), procedure, Payload.of(List.of("probe"))));
+      long answerBy = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < answerBy) {
+        ErrorMessage refused = caller.poll(ErrorMessage.class, 10);
+        if (refused != null) {
+          assertEquals("wamp.error.no_such_procedure", refused.error());
+          break;
+        }
+        for (TestClient callee : callees) {
+          Invocation probe = callee.poll(Invocation.class, 10);
+          if (probe != null) {
+            callee.send(new Yield(probe.requestId(), Map.of(), Payload.of(List.of("probed"))));
+            assertEquals(request, caller.expect(Result.class).requestId());
+            return callee;
+          }
+        }
+      }
       Thread.sleep(50);
     }
   }
@@ -99,10 +113,7 @@ class ClusterCallsTest {
   void aCallOnOneNodeReachesItsCalleeOnAnotherAndTheResultComesBack() throws Exception {
     try (TestClient callee3 = join(3); TestClient caller1 = join(1)) {
       register(callee3, "com.example.add", Map.of());
-      long first = callOnceKnown(caller1, "com.example.add", Map.of());
-      Invocation probe = callee3.expect(Invocation.class);
-      callee3.send(new Yield(probe.requestId(), Map.of(), Payload.of(List.of("probed"))));
-      assertEquals(first, caller1.expect(Result.class).requestId());
+      callOnceKnown(caller1, "com.example.add", callee3);
 
       long request = requests.incrementAndGet();
       caller1.send(new Call(request, Map.of("disclose_me", true), "com.example.add",
@@ -173,9 +184,7 @@ class ClusterCallsTest {
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (!unprobed.isEmpty()) {
         assertTrue(System.nanoTime() < deadline, "node 1 did not learn of both callees within 10 s");
-        callOnceKnown(caller1, "com.example.rr", Map.of());
-        answerProbes(List.of(a2, b3), unprobed);
-        caller1.expect(WampMessage.class);
+        unprobed.remove(callOnceKnown(caller1, "com.example.rr", a2, b3));
       }
       Map<TestClient, Integer> served = new HashMap<>();
       for (int i = 0; i < 6; i++) {
@@ -200,25 +209,12 @@ class ClusterCallsTest {
     }
   }
 
-  private static void answerProbes(List<TestClient> callees, List<TestClient> unprobed) {
-    for (TestClient c : callees) {
-      Invocation probe = c.poll(Invocation.class, 200);
-      if (probe != null) {
-        c.send(new Yield(probe.requestId(), Map.of(), Payload.of(List.of("probed"))));
-        unprobed.remove(c);
-      }
-    }
-  }
-
   @Test
   @Order(4)
   void progressiveResultsCancelAndTimeoutWorkAcrossNodes() throws Exception {
     try (TestClient callee3 = join(3); TestClient caller1 = join(1)) {
       register(callee3, "com.example.slow", Map.of());
-      callOnceKnown(caller1, "com.example.slow", Map.of());
-      Invocation probe = callee3.expect(Invocation.class);
-      callee3.send(new Yield(probe.requestId(), Map.of(), Payload.EMPTY));
-      caller1.expect(Result.class);
+      callOnceKnown(caller1, "com.example.slow", callee3);
 
       long request = requests.incrementAndGet();
       caller1.send(new Call(request, Map.of("receive_progress", true), "com.example.slow", Payload.EMPTY));
@@ -256,6 +252,62 @@ class ClusterCallsTest {
   }
 
   @Test
+  @Order(5)
+  void theSessionMetaApiAnswersForEveryNodeAndSessionIdsCarryTheirNode() throws Exception {
+    try (TestClient watcher1 = join(1)) {
+      watcher1.send(new dev.tollgate.protocol.Subscribe(requests.incrementAndGet(), Map.of(), "wamp.session.on_join"));
+      watcher1.expect(dev.tollgate.protocol.Subscribed.class);
+      Thread.sleep(300); // the on_join subscription reaches Redis
+      TestClient other2 = TestClient.connect(cluster.uri(2), Serializer.JSON);
+      TestClient other3 = TestClient.connect(cluster.uri(3), Serializer.JSON);
+      try (other2; other3) {
+        long id2 = other2.join("realm1").session();
+        long id3 = other3.join("realm1").session();
+        List<Long> joined = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          dev.tollgate.protocol.Event e = watcher1.expect(dev.tollgate.protocol.Event.class);
+          joined.add(((Number) ((Map<?, ?>) e.payload().args().get(0)).get("session")).longValue());
+        }
+        assertTrue(joined.containsAll(List.of(id2, id3)), "on_join of other nodes' sessions: " + joined);
+        long[] ids = {lastWelcome.get(watcher1), id2, id3};
+        java.util.Set<Long> nodesOfIds = new java.util.HashSet<>();
+        for (long id : ids) {
+          nodesOfIds.add(id >>> 43);
+          assertTrue(id > 0 && id <= 1L << 53, "a WAMP id: " + id);
+        }
+        assertEquals(3, nodesOfIds.size(), "each node gives ids under its own number");
+        assertTrue(!nodesOfIds.contains(0L));
+
+        List<Object> count = callForArgs(watcher1, "wamp.session.count", List.of());
+        assertTrue(((Number) count.get(0)).intValue() >= 3, "every node's sessions count: " + count);
+        assertEquals(List.of(List.of()), callForArgs(watcher1, "wamp.session.list", List.of(List.of("nobody"))),
+            "a role filter applies to every node's sessions");
+        List<?> list = (List<?>) callForArgs(watcher1, "wamp.session.list", List.of()).get(0);
+        assertTrue(list.stream().map(o -> ((Number) o).longValue()).toList().containsAll(List.of(id2, id3)), "" + list);
+        Map<?, ?> details = (Map<?, ?>) callForArgs(watcher1, "wamp.session.get", List.of(id3)).get(0);
+        assertEquals(id3, ((Number) details.get("session")).longValue());
+        assertEquals("anonymous", details.get("authrole"));
+
+        callForArgs(watcher1, "wamp.session.kill", List.of(id2));
+        assertEquals("wamp.close.normal", other2.expect(dev.tollgate.protocol.Goodbye.class).reason(),
+            "a session on another node is ended by its own node");
+        watcher1.send(new Call(requests.incrementAndGet(), Map.of(), "wamp.session.kill", Payload.of(List.of(12345L))));
+        assertEquals("wamp.error.no_such_session", watcher1.expect(ErrorMessage.class).error());
+      }
+    }
+  }
+
+  private final Map<TestClient, Long> lastWelcome = new HashMap<>();
+
+  private List<Object> callForArgs(TestClient c, String procedure, List<Object> args) {
+    long request = requests.incrementAndGet();
+    c.send(new Call(request, Map.of(), procedure, Payload.of(args)));
+    Result r = c.expect(Result.class);
+    assertEquals(request, r.requestId());
+    return r.payload().argsOrEmpty();
+  }
+
+  @Test
   @Order(10)
   void aNodeKilledMidCallLeavesItsCallersAnErrorAndItsProceduresGo() throws Exception {
     RouterProcess doomed = cluster.add("node4");
@@ -264,10 +316,7 @@ class ClusterCallsTest {
       callee4.send(new Hello("realm1", Map.of("roles", ADVANCED_ROLES)));
       callee4.expect(Welcome.class);
       register(callee4, "com.example.doomed", Map.of());
-      callOnceKnown(caller1, "com.example.doomed", Map.of());
-      Invocation probe = callee4.expect(Invocation.class);
-      callee4.send(new Yield(probe.requestId(), Map.of(), Payload.EMPTY));
-      caller1.expect(Result.class);
+      callOnceKnown(caller1, "com.example.doomed", callee4);
 
       long request = requests.incrementAndGet();
       caller1.send(new Call(request, Map.of(), "com.example.doomed", Payload.EMPTY));

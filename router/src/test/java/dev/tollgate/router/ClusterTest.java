@@ -46,6 +46,9 @@ class ClusterTest {
   private static ThreeNodes cluster;
   private final AtomicLong requests = new AtomicLong();
 
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final org.junit.jupiter.api.extension.TestWatcher LOGS = ThreeNodes.printLogsOnFailure(() -> cluster);
+
   @BeforeAll
   static void startNodes() throws Exception {
     cluster = ThreeNodes.start(data);
@@ -189,6 +192,31 @@ class ClusterTest {
   }
 
   @Test
+  @Order(6)
+  void anEventRetainedOnOneNodeIsGivenToALaterSubscriberOnAnother() throws Exception {
+    String topic = "com.example.retained";
+    try (TestClient publisher2 = join(2, Serializer.JSON); TestClient late3 = join(3, Serializer.JSON)) {
+      publish(publisher2, topic, Map.of("retain", true), "kept");
+      // No node listens to the topic: the event reaches node 3 only as one to retain.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (true) {
+        long request = requests.incrementAndGet();
+        late3.send(new Subscribe(request, Map.of("get_retained", true), topic));
+        long subscription = late3.expect(Subscribed.class).subscriptionId();
+        Event retained = late3.poll(Event.class, 200);
+        if (retained != null) {
+          assertEquals(List.of("kept"), retained.payload().args());
+          assertEquals(true, retained.details().get("retained"));
+          break;
+        }
+        late3.send(new dev.tollgate.protocol.Unsubscribe(requests.incrementAndGet(), subscription));
+        late3.expect(dev.tollgate.protocol.Unsubscribed.class);
+        assertTrue(System.nanoTime() < deadline, "node 3 did not keep the retained event within 5 s");
+      }
+    }
+  }
+
+  @Test
   @Order(3)
   void aTicketUsedOnOneNodeIsRefusedOnAnother() throws Exception {
     String ticket = new TicketGenerator(TicketSecret.of(SECRET), Clock.systemUTC()).anonymous();
@@ -229,9 +257,9 @@ class ClusterTest {
       sample = sample.replace("127.0.0.1:808" + n, "127.0.0.1:" + cluster.port(n));
     }
     sample = sample.replace("listen 80;", "listen 127.0.0.1:PORT;");
-    long[] before = new long[3];
+    // The earlier tests' connections are closed by now (or soon): from none, each node takes one.
     for (int n = 1; n <= 3; n++) {
-      before[n - 1] = metric(n, "tollgate_connections");
+      awaitMetric(n, "tollgate_connections", 0);
     }
     try (LocalNginx nginx = LocalNginx.start(data.resolve("nginx"), sample)) {
       URI front = URI.create("ws://127.0.0.1:" + nginx.port() + "/ws");
@@ -239,7 +267,7 @@ class ClusterTest {
           TestClient b = TestClient.connect(front, Serializer.MSGPACK);
           TestClient publisher = TestClient.connect(front, Serializer.JSON)) {
         for (int n = 1; n <= 3; n++) {
-          assertEquals(before[n - 1] + 1, metric(n, "tollgate_connections"), "node " + n + " took one connection");
+          awaitMetric(n, "tollgate_connections", 1);
         }
         a.join("realm1");
         b.join("realm1");
@@ -314,6 +342,15 @@ class ClusterTest {
 
   private static long metric(int node, String name) throws Exception {
     return cluster.metric(node, name);
+  }
+
+  private static void awaitMetric(int node, String name, long value) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long now;
+    while ((now = metric(node, name)) != value) {
+      assertTrue(System.nanoTime() < deadline, name + " of node " + node + " stayed at " + now + ", not " + value);
+      Thread.sleep(50);
+    }
   }
 
   private static void awaitMetricAbove(int node, String name, long value) throws Exception {

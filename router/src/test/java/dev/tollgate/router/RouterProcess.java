@@ -60,6 +60,10 @@ final class RouterProcess implements AutoCloseable {
     return process.pid();
   }
 
+  boolean alive() {
+    return process.isAlive();
+  }
+
   ProcessLines lines() {
     return lines;
   }

@@ -74,6 +74,30 @@ final class ThreeNodes implements AutoCloseable {
     throw new AssertionError(name + " is not in /metrics of node " + n + ": " + response);
   }
 
+  /** What every node printed, and whether it still runs: for a failed test's report. */
+  String logs() {
+    StringBuilder out = new StringBuilder();
+    for (int n = 1; n <= nodes.size(); n++) {
+      RouterProcess node = nodes.get(n - 1);
+      out.append("--- node ").append(n).append(node.alive() ? " (running)" : " (ended)").append(":\n");
+      out.append(String.join("\n", node.lines().all())).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Prints the nodes' output when a test fails. */
+  static org.junit.jupiter.api.extension.TestWatcher printLogsOnFailure(java.util.function.Supplier<ThreeNodes> of) {
+    return new org.junit.jupiter.api.extension.TestWatcher() {
+      @Override
+      public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+        ThreeNodes cluster = of.get();
+        if (cluster != null) {
+          System.out.println("the cluster's nodes, after " + context.getDisplayName() + " failed:\n" + cluster.logs());
+        }
+      }
+    };
+  }
+
   @Override
   public void close() throws Exception {
     for (RouterProcess node : nodes) {

@@ -42,9 +42,19 @@ final class FallbackNonceStore implements NonceStore {
     }
   }
 
+  /**
+   * A claim the shared store grants is written to the local one too, so that during an outage this node still
+   * refuses the tickets it accepted before.
+   */
   @Override
   public boolean claim(String key, Instant expiresAt, Instant now, boolean reusable) {
-    return either(() -> shared.claim(key, expiresAt, now, reusable), () -> local.claim(key, expiresAt, now, reusable));
+    return either(() -> {
+      boolean claimed = shared.claim(key, expiresAt, now, reusable);
+      if (claimed) {
+        local.claim(key, expiresAt, now, reusable);
+      }
+      return claimed;
+    }, () -> local.claim(key, expiresAt, now, reusable));
   }
 
   @Override
@@ -61,6 +71,7 @@ final class FallbackNonceStore implements NonceStore {
   public void release(String key, Instant reusableUntil) {
     either(() -> {
       shared.release(key, reusableUntil);
+      local.release(key, reusableUntil);
       return null;
     }, () -> {
       local.release(key, reusableUntil);

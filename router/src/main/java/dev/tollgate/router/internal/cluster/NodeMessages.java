@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What nodes tell each other besides publications, as bytes: a header (kind, sending node, realm) and then, for a
@@ -26,12 +28,21 @@ final class NodeMessages {
   static final byte UNREGISTERED = 3;
   /** A node stops: the others drop its stand-ins now rather than when its heartbeat expires. */
   static final byte NODE_GONE = 4;
+  /** End a session of the receiving node ({@code wamp.session.kill} on another). */
+  static final byte KILL = 5;
+  /** A session in the shared session directory: what {@code wamp.session.get} tells of it. */
+  static final byte SESSION = 6;
 
   private static final WampCodec CODEC = Serializer.MSGPACK.codec();
 
   /** A decoded message: what each kind carries, the rest null or 0. */
   record Decoded(byte kind, long node, String realm, long session, WampMessage message,
-      Cluster.RemoteRegistration registration, long registrationId) {}
+      Cluster.RemoteRegistration registration, long registrationId, Map<String, Object> details) {
+    Decoded(byte kind, long node, String realm, long session, WampMessage message,
+        Cluster.RemoteRegistration registration, long registrationId) {
+      this(kind, node, realm, session, message, registration, registrationId, null);
+    }
+  }
 
   private NodeMessages() {}
 
@@ -72,6 +83,29 @@ final class NodeMessages {
     return write(NODE_GONE, node, "", out -> {});
   }
 
+  /** A KILL's reason and message travel as a session's details: {@code reason}, {@code message} (may be absent). */
+  static byte[] kill(long node, String realm, long session, String reason, String message) {
+    return write(KILL, node, realm, out -> {
+      out.writeLong(session);
+      out.writeUTF(reason);
+      out.writeUTF(message == null ? "" : message);
+    });
+  }
+
+  /** {@code details} as {@code SessionMetaApi.details} makes them. */
+  static byte[] session(long node, String realm, Map<String, Object> details) {
+    return write(SESSION, node, realm, out -> {
+      out.writeLong(((Number) details.get("session")).longValue());
+      for (String key : SESSION_STRINGS) {
+        out.writeUTF(String.valueOf(details.get(key)));
+      }
+      Object transport = details.get("transport");
+      out.writeUTF(transport instanceof Map<?, ?> t ? String.valueOf(t.get("protocol")) : "");
+    });
+  }
+
+  private static final List<String> SESSION_STRINGS = List.of("authid", "authrole", "authmethod", "authprovider");
+
   /** The message in {@code bytes}; an {@link IllegalArgumentException} when no Tollgate node wrote it. */
   static Decoded decode(byte[] bytes) {
     try {
@@ -105,6 +139,27 @@ final class NodeMessages {
         }
         case NODE_GONE -> {
           return new Decoded(kind, node, realm, 0, null, null, 0);
+        }
+        case KILL -> {
+          long session = in.readLong();
+          String reason = in.readUTF();
+          String message = in.readUTF();
+          Map<String, Object> how = new HashMap<>();
+          how.put("reason", reason);
+          if (!message.isEmpty()) {
+            how.put("message", message);
+          }
+          return new Decoded(kind, node, realm, session, null, null, 0, how);
+        }
+        case SESSION -> {
+          long session = in.readLong();
+          Map<String, Object> details = new HashMap<>();
+          details.put("session", session);
+          for (String key : SESSION_STRINGS) {
+            details.put(key, in.readUTF());
+          }
+          details.put("transport", Map.of("type", "websocket", "protocol", in.readUTF()));
+          return new Decoded(kind, node, realm, session, null, null, 0, details);
         }
         default -> throw new IllegalArgumentException("unknown kind " + kind);
       }

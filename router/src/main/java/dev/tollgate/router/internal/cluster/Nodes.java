@@ -56,10 +56,16 @@ final class Nodes implements AutoCloseable {
   static final long HEARTBEAT_MILLIS = 1_000;
   static final long EXPIRY_MILLIS = 3_000;
 
-  /** ARGV: policy, member ("instance:session"), the node keys' prefix. '' when granted, else the error URI. */
+  /**
+   * ARGV: policy, member ("instance:session"), the node keys' prefix, '1' when reserving again what the member held
+   * (after Redis forgot it). '' when granted, else the error URI.
+   */
   private static final String RESERVE = """
       local policy = redis.call('HGET', KEYS[1], 'policy')
-      if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 'wamp.error.procedure_already_exists' end
+      if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then
+        if ARGV[4] == '1' then return '' end
+        return 'wamp.error.procedure_already_exists'
+      end
       if policy then
         local live = 0
         for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
@@ -92,8 +98,13 @@ final class Nodes implements AutoCloseable {
       return 1
       """;
 
+  static final String SESSIONS = "tollgate:sessions:";
+  static final String NUMBER = "tollgate:node-number:";
+
   private final long instance;
   private final String name;
+  /** This node's number (the top bits of its session ids), held in {@code tollgate:node-number:<n>} while it lives. */
+  private final int number;
   private final Counters counters;
   private final StatefulRedisConnection<String, byte[]> bytes;
   private final StatefulRedisConnection<String, String> commands;
@@ -106,10 +117,15 @@ final class Nodes implements AutoCloseable {
   /** When the heartbeats last started succeeding again (System.nanoTime), or -1 while they fail. */
   private volatile long healthySince = -1;
 
+  /** Whether the listening connection is up: without it, no answer from another node can arrive. */
+  private final java.util.function.BooleanSupplier listening;
+
   Nodes(long instance, String name, Counters counters, StatefulRedisConnection<String, byte[]> bytes,
-      StatefulRedisConnection<String, String> commands) {
+      StatefulRedisConnection<String, String> commands, java.util.function.BooleanSupplier listening) {
+    this.listening = listening;
     this.instance = instance;
     this.name = name;
+    this.number = claimNumber(commands);
     this.counters = counters;
     this.bytes = bytes;
     this.commands = commands;
@@ -118,6 +134,26 @@ final class Nodes implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * A number no live node holds, 1 to 1023, from a random start: a node's session ids begin with it. Refuses to
+   * start when all are held (1023 nodes alive).
+   */
+  private int claimNumber(StatefulRedisConnection<String, String> commands) {
+    int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(1023);
+    for (int i = 0; i < 1023; i++) {
+      int n = 1 + (start + i) % 1023;
+      if ("OK".equals(commands.sync().set(NUMBER + n, Long.toString(instance),
+          SetArgs.Builder.nx().px(EXPIRY_MILLIS)))) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("all 1023 node numbers are held: too many nodes in this cluster");
+  }
+
+  int number() {
+    return number;
   }
 
   static String callsChannel(long instance) {
@@ -134,30 +170,65 @@ final class Nodes implements AutoCloseable {
   }
 
   private void tick() {
-    commands.async().set(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS)).whenComplete((ok, e) -> {
+    commands.async().set(NUMBER + number, Long.toString(instance), SetArgs.Builder.px(EXPIRY_MILLIS));
+    // SET … GET: a heartbeat that finds no key of its own finds a Redis that forgot this node (restarted, or the
+    // node was paused so long that the others took it for gone): it is announced again.
+    commands.async().setGet(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS)).whenComplete((previous, e) -> {
       if (e != null) {
-        if (healthySince >= 0) {
-          healthySince = -1;
-          LOG.warn("cluster: Redis does not answer ({}); calls to other nodes end in errors until it does", e.toString());
-          RouterCore c = core;
-          if (c != null) {
-            c.standIns().nodes().forEach(c.standIns()::nodeGone);
-          }
-        }
+        lostTouch("Redis does not answer (" + e + ")");
         return;
       }
-      if (healthySince < 0) {
-        healthySince = System.nanoTime();
-        LOG.info("cluster: Redis answers again; this node's registrations are announced again");
-        ticker.execute(() -> {
-          own.forEach((field, announcement) -> {
-            bytes.async().hset(REGISTRATIONS, field, announcement);
-            bytes.async().publish(REGISTRATIONS, announcement);
-          });
-          loadDirectory();
-        });
-      } else {
+      if ((healthySince < 0 || previous == null) && listening.getAsBoolean()) {
+        backInTouch();
+      } else if (healthySince >= 0) {
         ticker.execute(this::checkOthers);
+      }
+    });
+  }
+
+  /**
+   * This node cannot hear the others now: every stand-in ends (calls across nodes end in errors rather than wait for
+   * answers that cannot come); they come back with {@link #backInTouch}. Any thread.
+   */
+  void lostTouch(String why) {
+    if (healthySince < 0) {
+      return;
+    }
+    healthySince = -1;
+    LOG.warn("cluster: {}; calls to other nodes end in errors until it is back", why);
+    ticker.execute(() -> {
+      RouterCore c = core;
+      if (c != null) {
+        c.standIns().nodes().forEach(c.standIns()::nodeGone);
+      }
+    });
+  }
+
+  /**
+   * Redis answers again (or had forgotten this node): this node's registrations, reservations and sessions are
+   * written again, and the other nodes' registrations read again. Any thread.
+   */
+  void backInTouch() {
+    healthySince = System.nanoTime();
+    LOG.info("cluster: in touch with Redis; this node's registrations are announced again");
+    ticker.execute(() -> {
+      try {
+        commands.sync().set(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS));
+        ownReservations.forEach((member, reservation) -> reserve(reservation.realm(), reservation.procedure(),
+            reservation.match(), reservation.invoke(), reservation.session(), true).whenComplete((refusal, e) -> {
+              if (refusal != null) {
+                LOG.warn("cluster: '{}' was registered on another node meanwhile ({}); both nodes now serve it",
+                    reservation.procedure(), refusal);
+              }
+            }));
+        own.forEach((field, announcement) -> {
+          bytes.async().hset(REGISTRATIONS, field, announcement);
+          bytes.async().publish(REGISTRATIONS, announcement);
+        });
+        ownSessions.forEach((key, entry) -> bytes.async().hset(key.realm(), key.session(), entry));
+        loadDirectory();
+      } catch (RuntimeException e) {
+        lostTouch("Redis does not answer (" + e + ")");
       }
     });
   }
@@ -195,6 +266,13 @@ final class Nodes implements AutoCloseable {
         if (field.startsWith(other + ":")) {
           bytes.sync().hdel(REGISTRATIONS, field);
         }
+      }
+      for (var realm : c == null ? List.<dev.tollgate.router.internal.core.Realm>of() : c.realms()) {
+        bytes.sync().hgetall(SESSIONS + realm.name()).forEach((field, entry) -> {
+          if (NodeMessages.decode(entry).node() == other) {
+            bytes.sync().hdel(SESSIONS + realm.name(), field);
+          }
+        });
       }
     } catch (RuntimeException e) {
       LOG.debug("cluster: could not clear the gone node's registrations: {}", e.toString());
@@ -250,26 +328,98 @@ final class Nodes implements AutoCloseable {
   void arrivedOnCalls(byte[] message) {
     NodeMessages.Decoded m = NodeMessages.decode(message);
     RouterCore c = core;
-    if (c != null && m.kind() == NodeMessages.CALL) {
+    if (c == null) {
+      return;
+    }
+    if (m.kind() == NodeMessages.CALL) {
       counters.clusterMessagesReceived.increment();
       c.standIns().message(m.node(), m.realm(), m.session(), m.message());
+    } else if (m.kind() == NodeMessages.KILL) {
+      // Off the listening thread: a kill ends the session's registrations, which other nodes hear of over Redis.
+      ticker.execute(() -> c.killLocal(m.realm(), m.session(), (String) m.details().get("reason"),
+          (String) m.details().get("message")));
     }
+  }
+
+  /** This node's entries in the shared session directory, to write again after an outage. */
+  private record SessionKey(String realm, String session) {}
+
+  private final ConcurrentHashMap<SessionKey, byte[]> ownSessions = new ConcurrentHashMap<>();
+
+  void joined(String realm, Map<String, Object> details) {
+    byte[] entry = NodeMessages.session(instance, realm, details);
+    SessionKey key = new SessionKey(SESSIONS + realm, String.valueOf(details.get("session")));
+    ownSessions.put(key, entry);
+    bytes.async().hset(key.realm(), key.session(), entry);
+  }
+
+  void left(String realm, long session) {
+    SessionKey key = new SessionKey(SESSIONS + realm, String.valueOf(session));
+    ownSessions.remove(key);
+    bytes.async().hdel(key.realm(), key.session());
+  }
+
+  /** The other live nodes' sessions in {@code realm}; waits for Redis (on the meta API's thread). */
+  List<Map<String, Object>> otherSessions(String realm) {
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (byte[] entry : bytes.sync().hvals(SESSIONS + realm)) {
+      NodeMessages.Decoded d = NodeMessages.decode(entry);
+      if (d.node() != instance) {
+        out.add(d.details());
+      }
+    }
+    return out;
+  }
+
+  /** Asks the node holding {@code session} to end it; false when no other node holds it. */
+  boolean kill(String realm, long session, String reason, String message) {
+    byte[] entry = bytes.sync().hget(SESSIONS + realm, String.valueOf(session));
+    if (entry == null) {
+      return false;
+    }
+    NodeMessages.Decoded d = NodeMessages.decode(entry);
+    if (d.node() == instance) {
+      return false;
+    }
+    Long receivers = bytes.sync().publish(callsChannel(d.node()), NodeMessages.kill(instance, realm, session, reason,
+        message));
+    return receivers != null && receivers > 0;
   }
 
   private static String procedureKey(String realm, String procedure, MatchPolicy match) {
     return "tollgate:procedure:" + realm + ":" + match.wireName() + ":" + procedure;
   }
 
+  /** A procedure this node's session holds, to reserve again after Redis forgot it. */
+  private record Reservation(String realm, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      long session) {}
+
+  private final ConcurrentHashMap<String, Reservation> ownReservations = new ConcurrentHashMap<>();
+
   CompletionStage<String> reserve(String realm, String procedure, MatchPolicy match, InvocationPolicy invoke,
       long session) {
-    return commands.async().<String>eval(RESERVE, ScriptOutputType.VALUE,
-        new String[] {procedureKey(realm, procedure, match)}, invoke.wireName(), instance + ":" + session, NODE)
-        .thenApply(refusal -> refusal == null || refusal.isEmpty() ? null : refusal);
+    return reserve(realm, procedure, match, invoke, session, false);
+  }
+
+  private CompletionStage<String> reserve(String realm, String procedure, MatchPolicy match, InvocationPolicy invoke,
+      long session, boolean again) {
+    String key = procedureKey(realm, procedure, match);
+    String member = instance + ":" + session;
+    return commands.async().<String>eval(RESERVE, ScriptOutputType.VALUE, new String[] {key}, invoke.wireName(),
+        member, NODE, again ? "1" : "0").thenApply(refusal -> {
+          if (refusal == null || refusal.isEmpty()) {
+            ownReservations.put(key + "\n" + member, new Reservation(realm, procedure, match, invoke, session));
+            return null;
+          }
+          return refusal;
+        });
   }
 
   void release(String realm, String procedure, MatchPolicy match, long session) {
-    commands.async().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {procedureKey(realm, procedure, match)},
-        instance + ":" + session);
+    String key = procedureKey(realm, procedure, match);
+    String member = instance + ":" + session;
+    ownReservations.remove(key + "\n" + member);
+    commands.async().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {key}, member);
   }
 
   void registered(String realm, Cluster.RemoteRegistration registration) {
@@ -316,8 +466,9 @@ final class Nodes implements AutoCloseable {
       for (String field : own.keySet()) {
         bytes.sync().hdel(REGISTRATIONS, field);
       }
+      ownSessions.keySet().forEach(key -> bytes.sync().hdel(key.realm(), key.session()));
       bytes.sync().publish(REGISTRATIONS, NodeMessages.nodeGone(instance));
-      commands.sync().del(NODE + instance);
+      commands.sync().del(NODE + instance, NUMBER + number);
     } catch (RuntimeException e) {
       LOG.debug("cluster: could not say goodbye to the other nodes: {}", e.toString());
     }

@@ -59,7 +59,10 @@ public final class RedisBus implements Cluster, AutoCloseable {
   private final StatefulRedisConnection<String, String> tickets;
   /** The other nodes, for calls across them. */
   private final Nodes nodes;
-  /** How many of this node's subscriptions need each channel or pattern; guarded by itself. */
+  /**
+   * How many of this node's subscriptions need each channel ({@code c:} and its name) or pattern ({@code p:});
+   * guarded by itself.
+   */
   private final Map<String, Integer> listenedTo = new HashMap<>();
   private volatile RouterCore core;
 
@@ -83,7 +86,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
       shutdownClients();
       throw e;
     }
-    this.nodes = new Nodes(instance, node, counters, publishing, tickets);
+    this.nodes = new Nodes(instance, node, counters, publishing, tickets, listening::isOpen);
     String calls = Nodes.callsChannel(instance);
     listening.addListener(new RedisPubSubAdapter<>() {
       private long lastOrigin;
@@ -96,6 +99,8 @@ public final class RedisBus implements Cluster, AutoCloseable {
             nodes.arrivedOnCalls(message);
           } else if (channel.equals(Nodes.REGISTRATIONS)) {
             nodes.arrivedOnDirectory(message);
+          } else if (channel.equals(RETAINED)) {
+            retained(message);
           } else {
             arrived(message);
           }
@@ -106,7 +111,11 @@ public final class RedisBus implements Cluster, AutoCloseable {
 
       @Override
       public void message(String pattern, String channel, byte[] message) {
-        arrived(message);
+        try {
+          arrived(message);
+        } catch (RuntimeException e) {
+          LOG.warn("cluster: dropped a message on {}: {}", channel, e.toString());
+        }
       }
 
       /** On the listening connection's one thread, in the order Redis sent. */
@@ -171,12 +180,52 @@ public final class RedisBus implements Cluster, AutoCloseable {
   }
 
   /**
+   * The listening connection came back: what it listened to is asked for again (Lettuce does so only for what Redis
+   * had confirmed, and a SUBSCRIBE queued through a long outage times out unsent). SUBSCRIBE is idempotent.
+   */
+  private void listenAgain() {
+    synchronized (listenedTo) {
+      for (String key : listenedTo.keySet()) {
+        String channel = key.substring(2);
+        if (key.startsWith("p:")) {
+          listening.async().psubscribe(channel);
+        } else {
+          listening.async().subscribe(channel);
+        }
+      }
+      listening.async().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED);
+    }
+  }
+
+  /**
    * From now on, other nodes' publications and calls go to {@code core}, and this node's heartbeats and registrations
    * go to them.
    */
   public void start(RouterCore core) {
     this.core = core;
-    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS);
+    // While the listening connection is away, answers from other nodes cannot arrive: calls across nodes end now
+    // rather than wait, and the other nodes' registrations are read again when it is back.
+    listeningClient.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+        nodes.lostTouch("the listening connection to Redis closed");
+      }
+
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+          java.net.SocketAddress address) {
+        if (RedisBus.this.core != null) {
+          listenAgain();
+          nodes.backInTouch();
+        }
+      }
+    });
+    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED);
+    for (var realm : core.realms()) {
+      for (byte[] event : publishing.sync().hvals(RETAINED + ":" + realm.name())) {
+        retained(event);
+      }
+    }
     nodes.start(core);
   }
 
@@ -188,13 +237,14 @@ public final class RedisBus implements Cluster, AutoCloseable {
   public void interest(String realm, String pattern, MatchPolicy policy, boolean interested) {
     String channel = Channels.ofSubscription(realm, pattern, policy);
     boolean isPattern = policy != MatchPolicy.EXACT;
+    String key = (isPattern ? "p:" : "c:") + channel;
     synchronized (listenedTo) {
-      int before = listenedTo.getOrDefault(channel, 0);
+      int before = listenedTo.getOrDefault(key, 0);
       int after = before + (interested ? 1 : -1);
       if (after <= 0) {
-        listenedTo.remove(channel);
+        listenedTo.remove(key);
       } else {
-        listenedTo.put(channel, after);
+        listenedTo.put(key, after);
       }
       // Sent while holding the count's lock, so that a subscribe and an unsubscribe of one channel reach Redis in the
       // order the counts changed. Queued by Lettuce, never awaited.
@@ -238,6 +288,52 @@ public final class RedisBus implements Cluster, AutoCloseable {
   @Override
   public void send(long node, String realm, long callee, dev.tollgate.protocol.WampMessage message) {
     nodes.send(node, realm, callee, message);
+  }
+
+  /**
+   * Retained events: the hash {@code tollgate:retained:<realm>} (the last of each topic, for nodes that start later)
+   * and the channel {@code tollgate:retained}, which every node hears.
+   */
+  static final String RETAINED = "tollgate:retained";
+
+  @Override
+  public void retain(String realm, ClusterEvent event) {
+    byte[] message = EventEnvelope.encode(realm, instance, sequence.incrementAndGet(), event);
+    publishing.async().hset(RETAINED + ":" + realm, event.publish().topic(), message);
+    publishing.async().publish(RETAINED, message);
+  }
+
+  private void retained(byte[] message) {
+    EventEnvelope.Arrived a = EventEnvelope.decode(message);
+    RouterCore c = core;
+    if (c != null && a.origin() != instance) {
+      c.remoteRetained(a.realm(), a.event());
+    }
+  }
+
+  @Override
+  public int nodeNumber() {
+    return nodes.number();
+  }
+
+  @Override
+  public void joined(String realm, java.util.Map<String, Object> details) {
+    nodes.joined(realm, details);
+  }
+
+  @Override
+  public void left(String realm, long session) {
+    nodes.left(realm, session);
+  }
+
+  @Override
+  public java.util.List<java.util.Map<String, Object>> otherSessions(String realm) {
+    return nodes.otherSessions(realm);
+  }
+
+  @Override
+  public boolean kill(String realm, long session, String reason, String message) {
+    return nodes.kill(realm, session, reason, message);
   }
 
   @Override

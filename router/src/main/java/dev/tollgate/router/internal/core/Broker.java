@@ -119,8 +119,24 @@ final class Broker {
     if (cluster == Cluster.NONE) {
       return publicationId;
     }
-    cluster.publish(realm, new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
-        publisher.authrole()));
+    Cluster.ClusterEvent event = new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
+        publisher.authrole());
+    cluster.publish(realm, event);
+    if (Boolean.TRUE.equals(publish.options().get("retain"))) {
+      cluster.retain(realm, event);
+    }
+    return publicationId;
+  }
+
+  /**
+   * The router's own publication that concerns every node's sessions (the session meta events): delivered here and
+   * on the other nodes, as from no session.
+   */
+  long publishEverywhere(Publish publish) {
+    long publicationId = publish(null, publish);
+    if (cluster != Cluster.NONE) {
+      cluster.publish(realm, new Cluster.ClusterEvent(publish, publicationId, 0, null, null));
+    }
     return publicationId;
   }
 
@@ -131,6 +147,13 @@ final class Broker {
   void publishRemote(Cluster.ClusterEvent event) {
     deliver(new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
         event.publicationId()));
+  }
+
+  /** Any thread (the cluster bus's): another node's event to retain, kept here as if published here. */
+  void retainRemote(Cluster.ClusterEvent event) {
+    Delivery d = new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
+        event.publicationId());
+    retain(event.publish(), event.publicationId(), d);
   }
 
   private void deliver(Delivery delivery) {

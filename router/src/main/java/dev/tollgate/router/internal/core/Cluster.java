@@ -4,6 +4,7 @@ import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.WampMessage;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -46,6 +47,32 @@ public interface Cluster {
   };
 
   /**
+   * This node's number among the live nodes, 1 to 1023, the top bits of its session ids (so that they are unique in
+   * the cluster); 0 for a node alone.
+   */
+  default int nodeNumber() {
+    return 0;
+  }
+
+  /** Owner only: a session of this node joined (its meta API details) or left: the other nodes count it. */
+  default void joined(String realm, Map<String, Object> details) {}
+
+  default void left(String realm, long session) {}
+
+  /**
+   * The sessions of the other nodes in {@code realm}, as their nodes told them ({@code wamp.session.get}'s details);
+   * for the meta API, on its thread, which may wait for Redis.
+   */
+  default List<Map<String, Object>> otherSessions(String realm) {
+    return List.of();
+  }
+
+  /** Asks the node of {@code session} to end it with GOODBYE; false when no other node has it. Meta API thread. */
+  default boolean kill(String realm, long session, String reason, String message) {
+    return false;
+  }
+
+  /**
    * Owner only (the realm's lock is held): the realm's subscription table gained its first subscription to
    * ({@code pattern}, {@code policy}), or lost its last one. A node hears of other nodes' publications only while it
    * has a subscription they may match.
@@ -54,6 +81,12 @@ public interface Cluster {
 
   /** A session of this node published: the other nodes deliver it to their own subscribers. */
   void publish(String realm, ClusterEvent event);
+
+  /**
+   * A session of this node published an event to retain: every node keeps it (not only those with subscribers now),
+   * and a node that starts later finds it.
+   */
+  default void retain(String realm, ClusterEvent event) {}
 
   /**
    * Before a session of this node registers ({@code procedure}, {@code match}): the procedure is reserved for it in

@@ -207,23 +207,28 @@ final class Dealer {
    * Any thread (the cluster's): a call another node routed to {@code callee}, a session of this node, through
    * {@code caller}, the stand-in there for that node's calls to it. The other node picked the callee, checked the
    * call and made the INVOCATION's details; here it gets this node's invocation id and is settled as any call, its
-   * answer going back through the stand-in. A further piece of a call streamed in pieces (its {@code correlation}
-   * in flight) goes to the same invocation; a piece of a call that has ended is dropped, as in {@link #call}.
+   * answer going back through the stand-in. A further piece of a call streamed in pieces ({@link #PIECE} in its
+   * details) goes to the same invocation, or is dropped when that call has ended, as in {@link #call}. The other
+   * node's ids need not arrive in order, so a new call is told from a piece by that mark, never by its id.
    */
   void callFromNode(RouterSession caller, long correlation, RouterSession callee, long registrationId,
       Map<String, Object> details, Payload payload) {
     boolean progress = Boolean.TRUE.equals(details.get("progress"));
-    PendingCall streaming = caller.calls().call(correlation);
-    if (streaming != null) {
-      if (streaming.streaming) {
-        streaming.streaming = progress;
+    PendingCall inFlight = caller.calls().call(correlation);
+    if (details.containsKey(PIECE)) {
+      if (inFlight != null && inFlight.streaming) {
+        inFlight.streaming = progress;
         Map<String, Object> pieceDetails = progress ? Map.of("progress", true) : Map.of();
-        streaming.whileOpen(() -> streaming.callee.deliver(new Invocation(streaming.invocationId,
-            streaming.registrationId, pieceDetails, payload)));
+        inFlight.whileOpen(() -> inFlight.callee.deliver(new Invocation(inFlight.invocationId,
+            inFlight.registrationId, pieceDetails, payload)));
       }
       return;
     }
-    if (caller.calls().answered(correlation)) {
+    if (inFlight != null) {
+      // The same id for a second call: the other node's stand-in was made anew while a call of the old one was
+      // still in flight here. Refused, rather than taken for the other.
+      caller.deliver(new ErrorMessage(MessageCodes.CALL, correlation, Map.of(), WampErrors.CANCELED,
+          Payload.of(List.of("a call with this id is still in flight on the callee's node"))));
       return;
     }
     PendingCall pending = new PendingCall(caller, correlation, callee, callee.calls().nextInvocationId(),
@@ -262,11 +267,23 @@ final class Dealer {
       return false; // the same request id in flight without streaming: the protocol violation call() reports
     }
     pending.streaming = progress;
-    Map<String, Object> details = progress ? Map.of("progress", true) : Map.of();
+    Map<String, Object> details = new HashMap<>(2);
+    if (progress) {
+      details.put("progress", true);
+    }
+    if (pending.callee.isStandIn()) {
+      details.put(PIECE, true); // see callFromNode
+    }
     pending.whileOpen(() -> pending.callee.deliver(new Invocation(pending.invocationId,
-        pending.registrationId, details, call.payload())));
+        pending.registrationId, details.isEmpty() ? Map.of() : details, call.payload())));
     return true;
   }
+
+  /**
+   * Marks a further piece of a call streamed in pieces, as it crosses to the callee's node (an {@code x_} name, which
+   * WAMP leaves to implementations); taken off there.
+   */
+  static final String PIECE = "x_tollgate_piece";
 
   /**
    * Any thread (the callee's). A progressive YIELD reaches the caller as RESULT {@code progress: true} if it asked for

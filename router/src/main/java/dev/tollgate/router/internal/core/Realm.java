@@ -6,6 +6,7 @@ import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Payload;
 import dev.tollgate.protocol.Result;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
@@ -72,6 +73,11 @@ public final class Realm {
       } catch (RequestErrorException e) {
         caller.deliver(new ErrorMessage(MessageCodes.CALL, call.requestId(), Map.of(), e.errorUri(),
             Payload.of(e.args())));
+      } catch (RuntimeException e) {
+        // The other nodes could not be asked (Redis away): an answer all the same, never a caller left waiting.
+        caller.deliver(new ErrorMessage(MessageCodes.CALL, call.requestId(), Map.of(),
+            cluster == Cluster.NONE ? "wamp.error.runtime_error" : SessionRequests.CLUSTER_UNAVAILABLE,
+            Payload.of(List.of(procedure + " failed: " + e.getMessage()))));
       }
     });
     return true;

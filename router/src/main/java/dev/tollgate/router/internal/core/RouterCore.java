@@ -52,7 +52,7 @@ public final class RouterCore {
     this.timers = timers;
     this.gatekeeper = gatekeeper;
     this.counters = counters;
-    SessionIds sessionIds = new SessionIds();
+    SessionIds sessionIds = new SessionIds(cluster.nodeNumber());
     Ids.Sequence subscriptionIds = new Ids.Sequence();
     Ids.Sequence registrationIds = new Ids.Sequence();
     for (String name : config.realms()) {
@@ -65,6 +65,19 @@ public final class RouterCore {
     this.standIns = new StandIns(this, cluster, meta);
     for (Realm r : realms.values()) {
       standIns.watch(r);
+      if (cluster != Cluster.NONE) {
+        r.directory().addListener(new SessionDirectory.Listener() {
+          @Override
+          public void joined(RouterSession session) {
+            cluster.joined(r.name(), SessionMetaApi.details(session));
+          }
+
+          @Override
+          public void left(RouterSession session) {
+            cluster.left(r.name(), session.id());
+          }
+        });
+      }
     }
   }
 
@@ -107,6 +120,24 @@ public final class RouterCore {
     if (r != null) {
       r.broker().publishRemote(event);
     }
+  }
+
+  /** Any thread (the cluster bus's): an event another node retained, kept here too. */
+  public void remoteRetained(String realm, Cluster.ClusterEvent event) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.broker().retainRemote(event);
+    }
+  }
+
+  /**
+   * Any thread (the cluster bus's): another node asks to end a session of this node ({@code wamp.session.kill} and
+   * its kin called there); false when this node has no such session.
+   */
+  public boolean killLocal(String realm, long session, String reason, String message) {
+    Realm r = realms.get(realm);
+    RouterSession s = r == null ? null : r.directory().byId(session);
+    return s != null && s.kill(reason, message);
   }
 
   /**

@@ -134,14 +134,14 @@ public final class RouterSession {
 
   /**
    * The cluster granted ({@code refusal} null) or refused a REGISTER this session made: it is made now, or refused
-   * with the error. Runs on the cluster's thread, under the session's lock; a session that left meanwhile gives the
-   * reservation back.
+   * with the error. Runs on the cluster's thread, under the session's lock; a session that left meanwhile (even if
+   * its transport joined again, as another session) gives the reservation back.
    */
-  synchronized void reserved(dev.tollgate.protocol.Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke,
-      boolean forwardTimeout, String refusal, Throwable failure) {
-    if (state != State.ESTABLISHED || realm != r) {
+  synchronized void reserved(long reservedFor, dev.tollgate.protocol.Register reg, Realm r, MatchPolicy match,
+      InvocationPolicy invoke, boolean forwardTimeout, String refusal, Throwable failure) {
+    if (state != State.ESTABLISHED || realm != r || id != reservedFor) {
       if (refusal == null && failure == null) {
-        r.cluster().release(r.name(), reg.procedure(), match, id);
+        r.cluster().release(r.name(), reg.procedure(), match, reservedFor);
       }
       return;
     }

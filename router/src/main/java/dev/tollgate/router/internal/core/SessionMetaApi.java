@@ -57,8 +57,9 @@ final class SessionMetaApi implements SessionDirectory.Listener {
     executor.execute(() -> publish("wamp.session.on_leave", args));
   }
 
+  /** On every node: a meta event of any node's session is for the subscribers of every node. */
   private void publish(String topic, List<Object> args) {
-    realm.broker().publish(null, new Publish(0, Map.of(), topic, Payload.of(args)));
+    realm.broker().publishEverywhere(new Publish(0, Map.of(), topic, Payload.of(args)));
   }
 
   /** The answer to {@code call}, on the meta executor; throws for an ERROR. */
@@ -67,20 +68,40 @@ final class SessionMetaApi implements SessionDirectory.Listener {
     Map<String, Object> kwargs = call.payload().kwargsOrEmpty();
     SessionDirectory directory = realm.directory();
     return switch (call.procedure()) {
-      case "wamp.session.count" -> Payload.of(List.of(filtered(args).size()));
-      case "wamp.session.list" -> Payload.of(List.of(filtered(args).stream().map(RouterSession::id).toList()));
-      case "wamp.session.get" -> Payload.of(List.of(details(session(directory, args, caller, false))));
+      case "wamp.session.count" -> Payload.of(List.of(filtered(args).size() + otherNodes(args).size()));
+      case "wamp.session.list" -> {
+        List<Object> ids = new ArrayList<>();
+        filtered(args).forEach(s -> ids.add(s.id()));
+        otherNodes(args).forEach(d -> ids.add(d.get("session")));
+        yield Payload.of(List.of(ids));
+      }
+      case "wamp.session.get" -> Payload.of(List.of(get(directory, args)));
       case "wamp.session.kill" -> {
         // "Specifying the caller's own session will result in a wamp.error.no_such_session since no other session
         // with that ID exists."
-        kill(List.of(session(directory, args, caller, true)), kwargs);
+        Kill how = Kill.of(kwargs);
+        long id = sessionId(args);
+        RouterSession here = directory.byId(id);
+        if (here == caller || (here == null && !realm.cluster().kill(realm.name(), id, how.reason(), how.message()))) {
+          throw new RequestErrorException(WampErrors.NO_SUCH_SESSION, "no session " + id + " in this realm");
+        }
+        if (here != null) {
+          how.end(List.of(here));
+        }
         yield Payload.EMPTY;
       }
-      case "wamp.session.kill_by_authid" -> Payload.of(List.of(kill(others(directory.byAuthid(string(args)), caller),
-          kwargs)));
-      case "wamp.session.kill_by_authrole" -> Payload.of(List.of(
-          kill(others(directory.byAuthrole(string(args)), caller), kwargs)));
-      case "wamp.session.kill_all" -> Payload.of(List.of(kill(others(List.copyOf(directory.all()), caller), kwargs)));
+      case "wamp.session.kill_by_authid" -> {
+        String authid = string(args);
+        yield Payload.of(List.of(killEverywhere(others(directory.byAuthid(authid), caller), "authid", authid,
+            Kill.of(kwargs))));
+      }
+      case "wamp.session.kill_by_authrole" -> {
+        String authrole = string(args);
+        yield Payload.of(List.of(killEverywhere(others(directory.byAuthrole(authrole), caller), "authrole",
+            authrole, Kill.of(kwargs))));
+      }
+      case "wamp.session.kill_all" -> Payload.of(List.of(killEverywhere(others(List.copyOf(directory.all()), caller),
+          null, null, Kill.of(kwargs))));
       case "wamp.session.add_testament" -> {
         addTestament(caller, args, kwargs);
         yield Payload.EMPTY;
@@ -105,16 +126,36 @@ final class SessionMetaApi implements SessionDirectory.Listener {
     return all.stream().filter(s -> roles.contains(s.authrole())).toList();
   }
 
-  private static RouterSession session(SessionDirectory directory, List<Object> args, RouterSession caller,
-      boolean otherOnly) {
+  /** The other nodes' sessions, or only those with an authrole from the optional first argument. */
+  private List<Map<String, Object>> otherNodes(List<Object> args) {
+    List<Map<String, Object>> all = realm.cluster().otherSessions(realm.name());
+    if (all.isEmpty() || args.isEmpty() || args.get(0) == null) {
+      return all;
+    }
+    List<?> roles = (List<?>) args.get(0); // checked by filtered()
+    return all.stream().filter(d -> roles.contains(d.get("authrole"))).toList();
+  }
+
+  /** A session's details, of this node or another. */
+  private Map<String, Object> get(SessionDirectory directory, List<Object> args) {
+    long id = sessionId(args);
+    RouterSession here = directory.byId(id);
+    if (here != null) {
+      return details(here);
+    }
+    for (Map<String, Object> d : realm.cluster().otherSessions(realm.name())) {
+      if (d.get("session") instanceof Number n && n.longValue() == id) {
+        return d;
+      }
+    }
+    throw new RequestErrorException(WampErrors.NO_SUCH_SESSION, "no session " + id + " in this realm");
+  }
+
+  private static long sessionId(List<Object> args) {
     if (args.isEmpty() || !(args.get(0) instanceof Number id)) {
       throw new RequestErrorException(WampErrors.INVALID_ARGUMENT, "expected a session id as the first argument");
     }
-    RouterSession s = directory.byId(id.longValue());
-    if (s == null || (otherOnly && s == caller)) {
-      throw new RequestErrorException(WampErrors.NO_SUCH_SESSION, "no session " + id + " in this realm");
-    }
-    return s;
+    return id.longValue();
   }
 
   private static String string(List<Object> args) {
@@ -132,22 +173,42 @@ final class SessionMetaApi implements SessionDirectory.Listener {
   }
 
   /**
-   * Ends the sessions with GOODBYE: "if not provided the reason defaults to wamp.close.normal and the message is
-   * omitted". Returns how many were ended.
+   * Ends this node's {@code sessions}, and the other nodes' sessions whose {@code field} is {@code value} (all of them
+   * for a null field), with GOODBYE; returns how many.
    */
-  private static int kill(List<RouterSession> sessions, Map<String, Object> kwargs) {
-    Object reason = kwargs.getOrDefault("reason", WampErrors.CLOSE_NORMAL);
-    if (!(reason instanceof String uri) || !WampUris.isValid(uri, WampUris.Rules.LOOSE, false)) {
-      throw new RequestErrorException(WampErrors.INVALID_URI, "reason: expected a valid URI but was " + reason);
-    }
-    Object message = kwargs.get("message");
-    int killed = 0;
-    for (RouterSession s : sessions) {
-      if (s.kill(uri, message instanceof String m ? m : null)) {
+  private int killEverywhere(List<RouterSession> sessions, String field, String value, Kill how) {
+    int killed = how.end(sessions);
+    for (Map<String, Object> d : realm.cluster().otherSessions(realm.name())) {
+      if ((field == null || value.equals(d.get(field))) && d.get("session") instanceof Number id
+          && realm.cluster().kill(realm.name(), id.longValue(), how.reason(), how.message())) {
         killed++;
       }
     }
     return killed;
+  }
+
+  /**
+   * How sessions are ended: "if not provided the reason defaults to wamp.close.normal and the message is omitted".
+   */
+  private record Kill(String reason, String message) {
+    static Kill of(Map<String, Object> kwargs) {
+      Object reason = kwargs.getOrDefault("reason", WampErrors.CLOSE_NORMAL);
+      if (!(reason instanceof String uri) || !WampUris.isValid(uri, WampUris.Rules.LOOSE, false)) {
+        throw new RequestErrorException(WampErrors.INVALID_URI, "reason: expected a valid URI but was " + reason);
+      }
+      return new Kill(uri, kwargs.get("message") instanceof String m ? m : null);
+    }
+
+    /** Ends these sessions of this node with GOODBYE; returns how many were ended. */
+    int end(List<RouterSession> sessions) {
+      int killed = 0;
+      for (RouterSession s : sessions) {
+        if (s.kill(reason, message)) {
+          killed++;
+        }
+      }
+      return killed;
+    }
   }
 
   /**

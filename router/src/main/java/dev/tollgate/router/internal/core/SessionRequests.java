@@ -91,8 +91,9 @@ final class SessionRequests {
         peer.send(new Registered(reg.requestId(), r.register(session, reg.procedure(), match, invoke, forwardTimeout)));
       } else {
         // Several nodes: the procedure is reserved in the whole cluster first (see reserved()).
-        cluster.reserve(r.name(), reg.procedure(), match, invoke, session.id()).whenComplete((refusal, failure) ->
-            session.reserved(reg, r, match, invoke, forwardTimeout, refusal, failure));
+        long reservedFor = session.id();
+        cluster.reserve(r.name(), reg.procedure(), match, invoke, reservedFor).whenComplete((refusal, failure) ->
+            session.reserved(reservedFor, reg, r, match, invoke, forwardTimeout, refusal, failure));
       }
     } else if (message instanceof Unregister u) {
       r.unregister(session, u.registrationId());

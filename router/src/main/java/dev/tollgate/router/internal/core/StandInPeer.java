@@ -17,7 +17,11 @@ final class StandInPeer implements Peer {
   private final String realm;
   /** The callee the messages concern: over there for a stand-in callee, here for a stand-in caller. */
   private final long callee;
-  /** A stand-in callee's registrations: this node's id of each, to the id its own node gave it. */
+  /**
+   * A stand-in callee's registrations: this node's id of each, to the id its own node gave it. Kept after one is
+   * withdrawn, for as long as the stand-in lives: a call that picked it just before still reaches that node, which
+   * answers it (ids are never reused).
+   */
   private final ConcurrentHashMap<Long, Long> remoteRegistrationIds = new ConcurrentHashMap<>();
 
   StandInPeer(Cluster cluster, long node, String realm, long callee) {
@@ -36,10 +40,10 @@ final class StandInPeer implements Peer {
     remoteRegistrationIds.put(here, there);
   }
 
-  /** Forgets the registration its node calls {@code there}; returns this node's id of it, or null. */
-  Long unmapRegistration(long there) {
+  /** This node's id of the registration its node calls {@code there}, or null. */
+  Long localIdOf(long there) {
     for (var e : remoteRegistrationIds.entrySet()) {
-      if (e.getValue() == there && remoteRegistrationIds.remove(e.getKey(), there)) {
+      if (e.getValue() == there) {
         return e.getKey();
       }
     }
@@ -57,7 +61,14 @@ final class StandInPeer implements Peer {
       // The callee knows its registration by the id its own node gave it.
       Long there = remoteRegistrationIds.get(i.registrationId());
       if (there == null) {
-        return; // unregistered meanwhile: the call ends when its stand-in leaves
+        // Picked in the instant between its registration and the mapping of its id: both are made under this lock.
+        synchronized (this) {
+          there = remoteRegistrationIds.get(i.registrationId());
+        }
+      }
+      if (there == null) {
+        throw new IllegalStateException("an invocation for registration " + i.registrationId()
+            + ", which this stand-in never held");
       }
       message = new Invocation(i.requestId(), there, i.details(), i.payload());
     }

@@ -74,22 +74,37 @@ public final class StandIns {
     if (realm == null) {
       return;
     }
-    RouterSession standIn = callees.computeIfAbsent(new Key(node, reg.session()), k ->
-        RouterSession.standIn(core, new StandInPeer(cluster, node, realmName, reg.session()), realm, reg.session(),
-            new Identity(reg.authid(), reg.roles(), "cluster", "node", null, null),
-            new Features(reg.cancels(), reg.progress(), false, reg.streams())));
-    StandInPeer peer = (StandInPeer) standIn.peer();
-    synchronized (standIn) {
-      if (peer.knows(reg.registrationId())) {
+    Key key = new Key(node, reg.session());
+    while (true) {
+      RouterSession standIn = callees.computeIfAbsent(key, k ->
+          RouterSession.standIn(core, new StandInPeer(cluster, node, realmName, reg.session()), realm, reg.session(),
+              new Identity(reg.authid(), reg.roles(), "cluster", "node", null, null),
+              new Features(reg.cancels(), reg.progress(), false, reg.streams())));
+      synchronized (standIn) {
+        // Ended meanwhile (its node was declared gone): a new one stands in, or nothing if it is gone again.
+        if (callees.get(key) != standIn || standIn.realm() == null) {
+          continue;
+        }
+        register(realm, standIn, reg);
         return;
       }
-      try {
+    }
+  }
+
+  private static void register(Realm realm, RouterSession standIn, Cluster.RemoteRegistration reg) {
+    StandInPeer peer = (StandInPeer) standIn.peer();
+    if (peer.knows(reg.registrationId())) {
+      return;
+    }
+    try {
+      // Under the peer's lock, so that a call picking the registration at once finds its id mapped (see send).
+      synchronized (peer) {
         long here = realm.register(standIn, reg.procedure(), reg.match(), reg.invoke(), reg.forwardTimeout());
         peer.mapRegistration(here, reg.registrationId());
-      } catch (RequestErrorException e) {
-        LOG.warn("cluster: registration of '{}' by session {} of another node not taken here: {}", reg.procedure(),
-            reg.session(), e.getMessage());
       }
+    } catch (RequestErrorException e) {
+      LOG.warn("cluster: registration of '{}' by session {} of another node not taken here: {}", reg.procedure(),
+          reg.session(), e.getMessage());
     }
   }
 
@@ -102,7 +117,7 @@ public final class StandIns {
       return;
     }
     synchronized (standIn) {
-      Long here = ((StandInPeer) standIn.peer()).unmapRegistration(registrationId);
+      Long here = ((StandInPeer) standIn.peer()).localIdOf(registrationId);
       if (here != null) {
         try {
           realm.unregister(standIn, here);

@@ -89,7 +89,8 @@ class RedisNonceStoreTest {
     try (LocalRedis own = LocalRedis.start()) {
       RedisClient c = RedisClient.create(own.url());
       c.setOptions(ClientOptions.builder()
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(java.time.Duration.ofSeconds(1))).build());
       try (StatefulRedisConnection<String, String> connection = c.connect()) {
         RedisNonceStore shared = new RedisNonceStore(connection, "a");
         FallbackNonceStore fallback = new FallbackNonceStore(shared, new InMemoryNonceStore(100));
