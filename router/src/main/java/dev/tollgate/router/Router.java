@@ -131,6 +131,10 @@ public final class Router implements AutoCloseable {
       }
       throw e;
     }
+    if (cluster != null) {
+      security.shareFailuresWith(cluster::authFailed);
+      cluster.onAuthFailureElsewhere(security::failedElsewhere);
+    }
     Router router;
     try {
       router = new Router(config, security, counters, cluster);

@@ -299,6 +299,33 @@ class ClusterTest {
   }
 
   @Test
+  @Order(7)
+  void forgedTicketsSpreadOverTheNodesArePacedOnEveryNode() throws Exception {
+    String forged = new TicketGenerator(TicketSecret.of("not-the-secret"), Clock.systemUTC()).anonymous();
+    String attacker = "127.0.0.7"; // Linux routes all of 127/8 to loopback: a client address of its own
+    assertEquals(0, metric(2, "tollgate_throttled_addresses"));
+    int limit = 10; // auth.failure-limit's default
+    for (int i = 0; i < limit; i++) {
+      String answer = upgradeFrom(attacker, cluster.port(1), forged);
+      assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+    }
+    // Node 2 never saw this address fail, yet paces it: the failures on node 1 count there too.
+    awaitMetric(2, "tollgate_throttled_addresses", 1);
+    awaitMetric(3, "tollgate_throttled_addresses", 1);
+    long pacedBefore = metric(2, "tollgate_authentications_paced_total");
+    assertTrue(upgradeFrom(attacker, cluster.port(2), forged).startsWith("HTTP/1.1 401"));
+    assertEquals(pacedBefore + 1, metric(2, "tollgate_authentications_paced_total"));
+  }
+
+  /** A WebSocket upgrade with a URL ticket from a given local address, straight to a node. */
+  private static String upgradeFrom(String localAddress, int port, String ticket) throws Exception {
+    return RawHttp.exchangeFrom(localAddress, port, "GET /ws?ticket=" + URLEncoder.encode(ticket,
+        StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Protocol: wamp.2.json\r\n\r\n");
+  }
+
+  @Test
   @Order(10)
   void whenRedisRestartsLocalDeliveryGoesOnLossesAreCountedAndTheNodesHearEachOtherAgainByThemselves()
       throws Exception {

@@ -32,6 +32,8 @@ final class NodeMessages {
   static final byte KILL = 5;
   /** A session in the shared session directory: what {@code wamp.session.get} tells of it. */
   static final byte SESSION = 6;
+  /** An authentication failed on the sending node, from the address in {@code realm}'s place. */
+  static final byte AUTH_FAILURE = 7;
 
   private static final WampCodec CODEC = Serializer.MSGPACK.codec();
 
@@ -92,6 +94,10 @@ final class NodeMessages {
     });
   }
 
+  static byte[] authFailure(long node, String address) {
+    return write(AUTH_FAILURE, node, address, out -> {});
+  }
+
   /** {@code details} as {@code SessionMetaApi.details} makes them. */
   static byte[] session(long node, String realm, Map<String, Object> details) {
     return write(SESSION, node, realm, out -> {
@@ -150,6 +156,9 @@ final class NodeMessages {
             how.put("message", message);
           }
           return new Decoded(kind, node, realm, session, null, null, 0, how);
+        }
+        case AUTH_FAILURE -> {
+          return new Decoded(kind, node, realm, 0, null, null, 0);
         }
         case SESSION -> {
           long session = in.readLong();

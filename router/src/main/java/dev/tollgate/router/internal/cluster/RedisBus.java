@@ -101,6 +101,11 @@ public final class RedisBus implements Cluster, AutoCloseable {
             nodes.arrivedOnDirectory(message);
           } else if (channel.equals(RETAINED)) {
             retained(message);
+          } else if (channel.equals(AUTH_FAILURES)) {
+            NodeMessages.Decoded failure = NodeMessages.decode(message);
+            if (failure.node() != instance) {
+              failuresElsewhere.accept(failure.realm());
+            }
           } else {
             arrived(message);
           }
@@ -193,7 +198,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
           listening.async().subscribe(channel);
         }
       }
-      listening.async().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED);
+      listening.async().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED, AUTH_FAILURES);
     }
   }
 
@@ -220,7 +225,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
         }
       }
     });
-    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED);
+    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED, AUTH_FAILURES);
     for (var realm : core.realms()) {
       for (byte[] event : publishing.sync().hvals(RETAINED + ":" + realm.name())) {
         retained(event);
@@ -295,6 +300,20 @@ public final class RedisBus implements Cluster, AutoCloseable {
    * and the channel {@code tollgate:retained}, which every node hears.
    */
   static final String RETAINED = "tollgate:retained";
+
+  /** Authentication failures, told to every node, so that they share one per-address throttle. */
+  static final String AUTH_FAILURES = "tollgate:auth-failures";
+  private volatile java.util.function.Consumer<String> failuresElsewhere = address -> {};
+
+  /** An authentication from {@code address} failed here: the other nodes count it too. */
+  public void authFailed(String address) {
+    publishing.async().publish(AUTH_FAILURES, NodeMessages.authFailure(instance, address));
+  }
+
+  /** Where the other nodes' authentication failures go. */
+  public void onAuthFailureElsewhere(java.util.function.Consumer<String> failures) {
+    this.failuresElsewhere = failures;
+  }
 
   @Override
   public void retain(String realm, ClusterEvent event) {

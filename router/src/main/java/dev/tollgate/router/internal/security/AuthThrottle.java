@@ -149,6 +149,15 @@ final class AuthThrottle {
 
   void failed(String address, long nowNanos) {
     failures.increment();
+    record(address, nowNanos);
+  }
+
+  /** Another node refused a check from {@code address}: it counts here as well (several nodes share one throttle). */
+  void failedElsewhere(String address, long nowNanos) {
+    record(address, nowNanos);
+  }
+
+  private void record(String address, long nowNanos) {
     if (byAddress.size() >= MAX_ADDRESSES) {
       byAddress.values().removeIf(e -> {
         synchronized (e) {

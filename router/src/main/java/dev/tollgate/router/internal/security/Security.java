@@ -209,6 +209,27 @@ public final class Security implements Gatekeeper, AutoCloseable {
     });
   }
 
+  /** Where this node's authentication failures go besides its own throttle: the other nodes (several nodes only). */
+  private volatile java.util.function.Consumer<String> failuresToOthers = address -> {};
+
+  private void failed(String address) {
+    throttle.failed(address, System.nanoTime());
+    failuresToOthers.accept(address);
+  }
+
+  /**
+   * Several nodes share one throttle: this node's failures are told to {@code others}, and theirs come in through
+   * {@link #failedElsewhere}, so that an address spreading forged tickets over the nodes is paced on all of them.
+   */
+  public void shareFailuresWith(java.util.function.Consumer<String> others) {
+    this.failuresToOthers = others;
+  }
+
+  /** Another node refused a check from {@code address}. */
+  public void failedElsewhere(String address) {
+    throttle.failedElsewhere(address, System.nanoTime());
+  }
+
   public static final String BUSY = "the router is busy authenticating; try again shortly";
   public static final String UNAVAILABLE = "the ticket could not be checked now; try again shortly";
   /** What prepare() came to when a database failed; only compared by identity. */
@@ -238,7 +259,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
   }
 
   private TicketOutcome refused(TicketVerdict.Refused refused, String remoteAddress) {
-    throttle.failed(remoteAddress, System.nanoTime());
+    failed(remoteAddress);
     counters.authenticationFailure(refused.reason().name());
     LOG.info("ticket refused from {}: {} ({})", remoteAddress, refused.reason(), refused.detail());
     return TicketOutcome.refused(TicketOutcome.Refusal.INVALID, refused, publicMessage(refused.reason()));
@@ -339,7 +360,7 @@ public final class Security implements Gatekeeper, AutoCloseable {
 
   /** Counts refused credentials against the address's throttle and under reason PASSWORD. */
   private void refusedCredentials(String clientAddress) {
-    throttle.failed(clientAddress, System.nanoTime());
+    failed(clientAddress);
     counters.authenticationFailure("PASSWORD");
   }
 
