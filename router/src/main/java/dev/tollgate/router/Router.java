@@ -124,7 +124,8 @@ public final class Router implements AutoCloseable {
     Security security;
     try {
       security = cluster == null ? Security.open(config, counters, wallClock)
-          : Security.open(config, counters, wallClock, own -> cluster.nonces(own, config.localTicketsWhenRedisDown()));
+          : Security.open(config, counters, wallClock, own -> cluster.nonces(own, config.localTicketsWhenRedisDown(),
+              config.backendReconnectGrace()));
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close();

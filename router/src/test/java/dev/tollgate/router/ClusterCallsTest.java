@@ -309,10 +309,19 @@ class ClusterCallsTest {
 
   @Test
   @Order(10)
-  void aNodeKilledMidCallLeavesItsCallersAnErrorAndItsProceduresGo() throws Exception {
+  void aNodeKilledMidCallLeavesItsCallersAnErrorItsProceduresGoAndItsBackendMayReconnectElsewhere()
+      throws Exception {
     RouterProcess doomed = cluster.add("node4");
+    String ticket = new dev.tollgate.auth.TicketGenerator(dev.tollgate.auth.TicketSecret.of(ThreeNodes.SECRET),
+        java.time.Clock.systemUTC()).anonymous();
+    String withTicket = "/ws?ticket=" + java.net.URLEncoder.encode(ticket, java.nio.charset.StandardCharsets.UTF_8);
     try (TestClient callee4 = TestClient.connect(java.net.URI.create("ws://127.0.0.1:" + doomed.port() + "/ws"),
-        Serializer.JSON); TestClient caller1 = join(1)) {
+        Serializer.JSON); TestClient caller1 = join(1);
+        TestClient backend4 = TestClient.connect(java.net.URI.create("ws://127.0.0.1:" + doomed.port() + withTicket),
+            Serializer.JSON)) {
+      assertEquals("backend", backend4.join("realm1").details().get("authrole"));
+      assertTrue(RawHttp.upgrade(cluster.port(1), withTicket, "wamp.2.json").startsWith("HTTP/1.1 401"),
+          "held by the backend's session on node 4");
       callee4.send(new Hello("realm1", Map.of("roles", ADVANCED_ROLES)));
       callee4.expect(Welcome.class);
       register(callee4, "com.example.doomed", Map.of());
@@ -332,6 +341,10 @@ class ClusterCallsTest {
 
       caller1.send(new Call(requests.incrementAndGet(), Map.of(), "com.example.doomed", Payload.EMPTY));
       assertEquals("wamp.error.no_such_procedure", caller1.expect(ErrorMessage.class).error());
+
+      // Oro's backend publisher, cut off, reconnects through the front to another node with the ticket it has.
+      String again = RawHttp.upgrade(cluster.port(1), withTicket, "wamp.2.json");
+      assertTrue(again.startsWith("HTTP/1.1 101"), "the dead node's backend ticket is released: " + again);
     }
   }
 }

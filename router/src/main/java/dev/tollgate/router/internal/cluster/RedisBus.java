@@ -381,8 +381,9 @@ public final class RedisBus implements Cluster, AutoCloseable {
    * unless {@code cluster.tickets-when-redis-down} is {@code local}: then this node's own store ({@code local}) stands
    * in meanwhile.
    */
-  public dev.tollgate.auth.NonceStore nonces(dev.tollgate.auth.NonceStore local, boolean localWhenDown) {
-    RedisNonceStore shared = new RedisNonceStore(tickets, node);
+  public dev.tollgate.auth.NonceStore nonces(dev.tollgate.auth.NonceStore local, boolean localWhenDown,
+      Duration backendReconnectGrace) {
+    RedisNonceStore shared = new RedisNonceStore(tickets, instance, node, backendReconnectGrace);
     return localWhenDown ? new FallbackNonceStore(shared, local) : shared;
   }
 

@@ -10,6 +10,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisNonceStoreTest {
   private static final Instant T0 = Instant.now();
+  private static final Duration GRACE = Duration.ofSeconds(60);
   private static LocalRedis redis;
   private static RedisClient client;
   private static RedisNonceStore nodeA;
@@ -32,8 +34,11 @@ class RedisNonceStoreTest {
     client = RedisClient.create(redis.url());
     client.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-    nodeA = new RedisNonceStore(client.connect(), "a");
-    nodeB = new RedisNonceStore(client.connect(), "b");
+    // Live nodes have their heartbeat key (Nodes sets it every second; here it stays).
+    redis.command("SET tollgate:node:1001 a");
+    redis.command("SET tollgate:node:1002 b");
+    nodeA = new RedisNonceStore(client.connect(), 1001, "a", GRACE);
+    nodeB = new RedisNonceStore(client.connect(), 1002, "b", GRACE);
   }
 
   @AfterAll
@@ -77,6 +82,24 @@ class RedisNonceStoreTest {
   }
 
   @Test
+  void aBackendTicketHeldByANodeThatDiedMayComeBackOnAnotherWithinTheGrace() {
+    redis.command("SET tollgate:node:1003 c");
+    RedisNonceStore nodeC = new RedisNonceStore(client.connect(), 1003, "c", GRACE);
+    String key = "anonymous;n5;t";
+    assertTrue(nodeC.claim(key, T0.plusSeconds(300), T0, true));
+    assertFalse(nodeB.claim(key, T0.plusSeconds(300), T0.plusSeconds(400), true), "its holder lives");
+    redis.command("DEL tollgate:node:1003"); // node c was killed: its heartbeat expired
+    assertTrue(nodeB.isReleased(key, T0.plusSeconds(400)), "released as of the first look after the holder died");
+    assertTrue(nodeB.claim(key, T0.plusSeconds(300), T0.plusSeconds(401), true), "the publisher reconnects to b");
+    assertFalse(nodeA.claim(key, T0.plusSeconds(300), T0.plusSeconds(402), true), "and holds it there");
+    String user = "user;n6;t";
+    redis.command("SET tollgate:node:1003 c");
+    assertTrue(nodeC.claim(user, T0.plusSeconds(300), T0, false));
+    redis.command("DEL tollgate:node:1003");
+    assertTrue(nodeB.isSpent(user, T0.plusSeconds(10)), "a user's ticket stays spent whoever held it");
+  }
+
+  @Test
   void theTicketItselfIsNotStored() {
     assertTrue(nodeA.claim("alice;secret-nonce;2026", T0.plusSeconds(300), T0, false));
     String keys = redis.command("KEYS *secret-nonce*");
@@ -92,7 +115,7 @@ class RedisNonceStoreTest {
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(java.time.Duration.ofSeconds(1))).build());
       try (StatefulRedisConnection<String, String> connection = c.connect()) {
-        RedisNonceStore shared = new RedisNonceStore(connection, "a");
+        RedisNonceStore shared = new RedisNonceStore(connection, 1001, "a", GRACE);
         FallbackNonceStore fallback = new FallbackNonceStore(shared, new InMemoryNonceStore(100));
         own.down();
         assertThrows(RedisException.class, () -> shared.claim("k;1;t", T0.plusSeconds(300), T0, false),
