@@ -19,19 +19,16 @@ import dev.tollgate.protocol.Serializer;
 import dev.tollgate.protocol.WampMessage;
 import dev.tollgate.protocol.Welcome;
 import dev.tollgate.protocol.Yield;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Calls across three Tollgate nodes (processes, one Redis): a caller on one node reaches a callee on another, with
@@ -45,25 +42,9 @@ class ClusterCallsTest {
       "callee", Map.of("features", Map.of("progressive_call_results", true, "call_canceling", true)),
       "publisher", Map.of(), "subscriber", Map.of());
 
-  @TempDir
-  static Path data;
-  private static ThreeNodes cluster;
+  @RegisterExtension
+  static final ThreeNodes cluster = new ThreeNodes();
   private final AtomicLong requests = new AtomicLong();
-
-  @org.junit.jupiter.api.extension.RegisterExtension
-  static final org.junit.jupiter.api.extension.TestWatcher LOGS = ThreeNodes.printLogsOnFailure(() -> cluster);
-
-  @BeforeAll
-  static void startNodes() throws Exception {
-    cluster = ThreeNodes.start(data);
-  }
-
-  @AfterAll
-  static void stopNodes() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private TestClient join(int node) {
     TestClient c = TestClient.connect(cluster.uri(node), Serializer.JSON);

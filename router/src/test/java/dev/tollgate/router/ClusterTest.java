@@ -23,13 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three Tollgate nodes as three processes on 127.0.0.1, joined by a real {@code redis-server}: what a client on one
@@ -41,25 +39,9 @@ class ClusterTest {
   private static final String SECRET = ThreeNodes.SECRET;
   private static final String TOPIC = "com.example.news";
 
-  @TempDir
-  static Path data;
-  private static ThreeNodes cluster;
+  @RegisterExtension
+  static final ThreeNodes cluster = new ThreeNodes();
   private final AtomicLong requests = new AtomicLong();
-
-  @org.junit.jupiter.api.extension.RegisterExtension
-  static final org.junit.jupiter.api.extension.TestWatcher LOGS = ThreeNodes.printLogsOnFailure(() -> cluster);
-
-  @BeforeAll
-  static void startNodes() throws Exception {
-    cluster = ThreeNodes.start(data);
-  }
-
-  @AfterAll
-  static void stopNodes() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   private static URI uri(int node) {
     return cluster.uri(node);
@@ -239,7 +221,7 @@ class ClusterTest {
       closed = s.getLocalPort();
     }
     Process p = RouterProcess.launch(List.of(), "--cluster.redis.url=redis://:hunter2@127.0.0.1:" + closed,
-        "--cluster.redis.timeout=1s", "--data.dir=" + data.resolve("unreachable"));
+        "--cluster.redis.timeout=1s", "--data.dir=" + cluster.dir().resolve("unreachable"));
     assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node gave up");
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(2, p.exitValue(), output);
@@ -261,7 +243,7 @@ class ClusterTest {
     for (int n = 1; n <= 3; n++) {
       awaitMetric(n, "tollgate_connections", 0);
     }
-    try (LocalNginx nginx = LocalNginx.start(data.resolve("nginx"), sample)) {
+    try (LocalNginx nginx = LocalNginx.start(cluster.dir().resolve("nginx"), sample)) {
       URI front = URI.create("ws://127.0.0.1:" + nginx.port() + "/ws");
       try (TestClient a = TestClient.connect(front, Serializer.JSON);
           TestClient b = TestClient.connect(front, Serializer.MSGPACK);

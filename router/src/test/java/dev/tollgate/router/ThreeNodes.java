@@ -8,34 +8,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Tollgate nodes as processes on 127.0.0.1 with a Redis of their own: what the cluster tests start once per class.
- * Every node has tickets (the secret given), lets sessions without one in as {@code anonymous}, the {@code open}
- * rules, and its own data directory.
+ * Tollgate nodes as processes on 127.0.0.1 with a Redis of their own: what the cluster tests start once per class,
+ * as a JUnit extension ({@code @RegisterExtension static final ThreeNodes cluster = new ThreeNodes();}), which stops
+ * them after the class and prints their output when a test fails. Every node has tickets (the secret given), lets
+ * sessions without one in as {@code anonymous}, the {@code open} rules, and its own data directory.
  */
-final class ThreeNodes implements AutoCloseable {
+final class ThreeNodes implements org.junit.jupiter.api.extension.BeforeAllCallback,
+    org.junit.jupiter.api.extension.AfterAllCallback, org.junit.jupiter.api.extension.TestWatcher {
   static final String SECRET = "cluster-test-secret";
   private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\S+?)(\\{[^}]*\\})? ([0-9.eE+-]+)$");
 
-  final LocalRedis redis;
-  private final Path data;
+  LocalRedis redis;
+  private Path data;
   private final List<RouterProcess> nodes = new ArrayList<>();
 
-  private ThreeNodes(LocalRedis redis, Path data) {
-    this.redis = redis;
-    this.data = data;
-  }
-
-  static ThreeNodes start(Path data) throws Exception {
-    ThreeNodes cluster = new ThreeNodes(LocalRedis.start(), data);
+  @Override
+  public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+    data = java.nio.file.Files.createTempDirectory("tollgate-cluster-");
+    redis = LocalRedis.start();
     try {
       for (int n = 1; n <= 3; n++) {
-        cluster.add("node" + n);
+        add("node" + n);
       }
     } catch (Exception | AssertionError e) {
-      cluster.close();
+      afterAll(context);
       throw e;
     }
-    return cluster;
+  }
+
+  /** A directory of the test's own, removed with the nodes. */
+  Path dir() {
+    return data;
   }
 
   /** Starts one more node; it is node {@code size()} from then on. */
@@ -85,24 +88,22 @@ final class ThreeNodes implements AutoCloseable {
     return out.toString();
   }
 
-  /** Prints the nodes' output when a test fails. */
-  static org.junit.jupiter.api.extension.TestWatcher printLogsOnFailure(java.util.function.Supplier<ThreeNodes> of) {
-    return new org.junit.jupiter.api.extension.TestWatcher() {
-      @Override
-      public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
-        ThreeNodes cluster = of.get();
-        if (cluster != null) {
-          System.out.println("the cluster's nodes, after " + context.getDisplayName() + " failed:\n" + cluster.logs());
-        }
-      }
-    };
+  @Override
+  public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+    System.out.println("the cluster's nodes, after " + context.getDisplayName() + " failed:\n" + logs());
   }
 
   @Override
-  public void close() throws Exception {
+  public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
     for (RouterProcess node : nodes) {
       node.close();
     }
-    redis.close();
+    nodes.clear();
+    if (redis != null) {
+      redis.close();
+    }
+    try (var files = java.nio.file.Files.walk(data)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 }

@@ -98,7 +98,6 @@ final class Nodes implements AutoCloseable {
       return 1
       """;
 
-  static final String SESSIONS = "tollgate:sessions:";
   static final String NUMBER = "tollgate:node-number:";
 
   private final long instance;
@@ -117,12 +116,16 @@ final class Nodes implements AutoCloseable {
   /** When the heartbeats last started succeeding again (System.nanoTime), or -1 while they fail. */
   private volatile long healthySince = -1;
 
+  /** This node's sessions in the shared session directory. */
+  private final SharedSessions sessions;
   /** Whether the listening connection is up: without it, no answer from another node can arrive. */
   private final java.util.function.BooleanSupplier listening;
 
   Nodes(long instance, String name, Counters counters, StatefulRedisConnection<String, byte[]> bytes,
-      StatefulRedisConnection<String, String> commands, java.util.function.BooleanSupplier listening) {
+      StatefulRedisConnection<String, String> commands, java.util.function.BooleanSupplier listening,
+      SharedSessions sessions) {
     this.listening = listening;
+    this.sessions = sessions;
     this.instance = instance;
     this.name = name;
     this.number = claimNumber(commands);
@@ -225,7 +228,7 @@ final class Nodes implements AutoCloseable {
           bytes.async().hset(REGISTRATIONS, field, announcement);
           bytes.async().publish(REGISTRATIONS, announcement);
         });
-        ownSessions.forEach((key, entry) -> bytes.async().hset(key.realm(), key.session(), entry));
+        sessions.writeAgain();
         loadDirectory();
       } catch (RuntimeException e) {
         lostTouch("Redis does not answer (" + e + ")");
@@ -267,12 +270,8 @@ final class Nodes implements AutoCloseable {
           bytes.sync().hdel(REGISTRATIONS, field);
         }
       }
-      for (var realm : c == null ? List.<dev.tollgate.router.internal.core.Realm>of() : c.realms()) {
-        bytes.sync().hgetall(SESSIONS + realm.name()).forEach((field, entry) -> {
-          if (NodeMessages.decode(entry).node() == other) {
-            bytes.sync().hdel(SESSIONS + realm.name(), field);
-          }
-        });
+      if (c != null) {
+        sessions.forget(other, c.realms().stream().map(dev.tollgate.router.internal.core.Realm::name).toList());
       }
     } catch (RuntimeException e) {
       LOG.debug("cluster: could not clear the gone node's registrations: {}", e.toString());
@@ -339,51 +338,6 @@ final class Nodes implements AutoCloseable {
       ticker.execute(() -> c.killLocal(m.realm(), m.session(), (String) m.details().get("reason"),
           (String) m.details().get("message")));
     }
-  }
-
-  /** This node's entries in the shared session directory, to write again after an outage. */
-  private record SessionKey(String realm, String session) {}
-
-  private final ConcurrentHashMap<SessionKey, byte[]> ownSessions = new ConcurrentHashMap<>();
-
-  void joined(String realm, Map<String, Object> details) {
-    byte[] entry = NodeMessages.session(instance, realm, details);
-    SessionKey key = new SessionKey(SESSIONS + realm, String.valueOf(details.get("session")));
-    ownSessions.put(key, entry);
-    bytes.async().hset(key.realm(), key.session(), entry);
-  }
-
-  void left(String realm, long session) {
-    SessionKey key = new SessionKey(SESSIONS + realm, String.valueOf(session));
-    ownSessions.remove(key);
-    bytes.async().hdel(key.realm(), key.session());
-  }
-
-  /** The other live nodes' sessions in {@code realm}; waits for Redis (on the meta API's thread). */
-  List<Map<String, Object>> otherSessions(String realm) {
-    List<Map<String, Object>> out = new java.util.ArrayList<>();
-    for (byte[] entry : bytes.sync().hvals(SESSIONS + realm)) {
-      NodeMessages.Decoded d = NodeMessages.decode(entry);
-      if (d.node() != instance) {
-        out.add(d.details());
-      }
-    }
-    return out;
-  }
-
-  /** Asks the node holding {@code session} to end it; false when no other node holds it. */
-  boolean kill(String realm, long session, String reason, String message) {
-    byte[] entry = bytes.sync().hget(SESSIONS + realm, String.valueOf(session));
-    if (entry == null) {
-      return false;
-    }
-    NodeMessages.Decoded d = NodeMessages.decode(entry);
-    if (d.node() == instance) {
-      return false;
-    }
-    Long receivers = bytes.sync().publish(callsChannel(d.node()), NodeMessages.kill(instance, realm, session, reason,
-        message));
-    return receivers != null && receivers > 0;
   }
 
   private static String procedureKey(String realm, String procedure, MatchPolicy match) {
@@ -466,7 +420,7 @@ final class Nodes implements AutoCloseable {
       for (String field : own.keySet()) {
         bytes.sync().hdel(REGISTRATIONS, field);
       }
-      ownSessions.keySet().forEach(key -> bytes.sync().hdel(key.realm(), key.session()));
+      sessions.close();
       bytes.sync().publish(REGISTRATIONS, NodeMessages.nodeGone(instance));
       commands.sync().del(NODE + instance, NUMBER + number);
     } catch (RuntimeException e) {

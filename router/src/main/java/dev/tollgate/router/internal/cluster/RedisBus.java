@@ -59,6 +59,8 @@ public final class RedisBus implements Cluster, AutoCloseable {
   private final StatefulRedisConnection<String, String> tickets;
   /** The other nodes, for calls across them. */
   private final Nodes nodes;
+  /** Every node's sessions, for the meta API. */
+  private final SharedSessions sessions;
   /**
    * How many of this node's subscriptions need each channel ({@code c:} and its name) or pattern ({@code p:});
    * guarded by itself.
@@ -86,7 +88,8 @@ public final class RedisBus implements Cluster, AutoCloseable {
       shutdownClients();
       throw e;
     }
-    this.nodes = new Nodes(instance, node, counters, publishing, tickets, listening::isOpen);
+    this.sessions = new SharedSessions(instance, publishing);
+    this.nodes = new Nodes(instance, node, counters, publishing, tickets, listening::isOpen, sessions);
     String calls = Nodes.callsChannel(instance);
     listening.addListener(new RedisPubSubAdapter<>() {
       private long lastOrigin;
@@ -337,22 +340,22 @@ public final class RedisBus implements Cluster, AutoCloseable {
 
   @Override
   public void joined(String realm, java.util.Map<String, Object> details) {
-    nodes.joined(realm, details);
+    sessions.joined(realm, details);
   }
 
   @Override
   public void left(String realm, long session) {
-    nodes.left(realm, session);
+    sessions.left(realm, session);
   }
 
   @Override
   public java.util.List<java.util.Map<String, Object>> otherSessions(String realm) {
-    return nodes.otherSessions(realm);
+    return sessions.others(realm);
   }
 
   @Override
   public boolean kill(String realm, long session, String reason, String message) {
-    return nodes.kill(realm, session, reason, message);
+    return sessions.kill(realm, session, reason, message);
   }
 
   @Override

@@ -1,0 +1,93 @@
+package dev.tollgate.router.internal.cluster;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessions of every node, for the session meta API: each node keeps its own in the hash
+ * {@code tollgate:sessions:<realm>} (field: the session id; value: its node and what {@code wamp.session.get} tells
+ * of it), written when a session joins and removed when it leaves, written again when Redis had forgotten them, and
+ * a gone node's removed by whoever finds it gone. A kill of another node's session is carried out by that node.
+ */
+final class SharedSessions implements AutoCloseable {
+  static final String SESSIONS = "tollgate:sessions:";
+
+  /** One entry of this node's, to write again after an outage. */
+  private record Entry(String hash, String session) {}
+
+  private final long instance;
+  private final StatefulRedisConnection<String, byte[]> bytes;
+  private final ConcurrentHashMap<Entry, byte[]> own = new ConcurrentHashMap<>();
+
+  SharedSessions(long instance, StatefulRedisConnection<String, byte[]> bytes) {
+    this.instance = instance;
+    this.bytes = bytes;
+  }
+
+  /** Owner of the realm (its lock held): never waits. */
+  void joined(String realm, Map<String, Object> details) {
+    byte[] value = NodeMessages.session(instance, realm, details);
+    Entry entry = new Entry(SESSIONS + realm, String.valueOf(details.get("session")));
+    own.put(entry, value);
+    bytes.async().hset(entry.hash(), entry.session(), value);
+  }
+
+  /** Owner of the realm (its lock held): never waits. */
+  void left(String realm, long session) {
+    Entry entry = new Entry(SESSIONS + realm, String.valueOf(session));
+    own.remove(entry);
+    bytes.async().hdel(entry.hash(), entry.session());
+  }
+
+  /** The other live nodes' sessions in {@code realm}; waits for Redis (on the meta API's thread). */
+  List<Map<String, Object>> others(String realm) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (byte[] value : bytes.sync().hvals(SESSIONS + realm)) {
+      NodeMessages.Decoded d = NodeMessages.decode(value);
+      if (d.node() != instance) {
+        out.add(d.details());
+      }
+    }
+    return out;
+  }
+
+  /** Asks the node holding {@code session} to end it; false when no other node holds it. Waits for Redis. */
+  boolean kill(String realm, long session, String reason, String message) {
+    byte[] value = bytes.sync().hget(SESSIONS + realm, String.valueOf(session));
+    if (value == null) {
+      return false;
+    }
+    NodeMessages.Decoded d = NodeMessages.decode(value);
+    if (d.node() == instance) {
+      return false;
+    }
+    Long receivers = bytes.sync().publish(Nodes.callsChannel(d.node()), NodeMessages.kill(instance, realm, session,
+        reason, message));
+    return receivers != null && receivers > 0;
+  }
+
+  /** Redis had forgotten this node (restarted, or took it for gone): its sessions are written again. */
+  void writeAgain() {
+    own.forEach((entry, value) -> bytes.async().hset(entry.hash(), entry.session(), value));
+  }
+
+  /** Node {@code other} is gone: its sessions leave the directory of each realm. Waits for Redis. */
+  void forget(long other, List<String> realms) {
+    for (String realm : realms) {
+      bytes.sync().hgetall(SESSIONS + realm).forEach((field, value) -> {
+        if (NodeMessages.decode(value).node() == other) {
+          bytes.sync().hdel(SESSIONS + realm, field);
+        }
+      });
+    }
+  }
+
+  /** This node stops: its sessions leave the directory now. */
+  @Override
+  public void close() {
+    own.keySet().forEach(entry -> bytes.sync().hdel(entry.hash(), entry.session()));
+  }
+}
