@@ -234,7 +234,7 @@ class ClusterCallsTest {
 
   @Test
   @Order(5)
-  void theSessionMetaApiAnswersForEveryNodeAndSessionIdsCarryTheirNode() throws Exception {
+  void theSessionAndSubscriptionMetaApisAnswerForEveryNodeAndSessionIdsCarryTheirNode() throws Exception {
     try (TestClient watcher1 = join(1)) {
       watcher1.send(new dev.tollgate.protocol.Subscribe(requests.incrementAndGet(), Map.of(), "wamp.session.on_join"));
       watcher1.expect(dev.tollgate.protocol.Subscribed.class);
@@ -269,11 +269,34 @@ class ClusterCallsTest {
         assertEquals(id3, ((Number) details.get("session")).longValue());
         assertEquals("anonymous", details.get("authrole"));
 
+        // A subscription's subscribers, counted on every node.
+        for (TestClient c : List.of(watcher1, other2, other3)) {
+          c.send(new dev.tollgate.protocol.Subscribe(requests.incrementAndGet(), Map.of(), "com.example.counted"));
+          c.expect(dev.tollgate.protocol.Subscribed.class);
+        }
+        Object subscription = callForArgs(watcher1, "wamp.subscription.lookup", List.of("com.example.counted")).get(0);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (((Number) callForArgs(watcher1, "wamp.subscription.count_subscribers", List.of(subscription)).get(0))
+            .intValue() != 3) {
+          assertTrue(System.nanoTime() < deadline, "the other nodes' subscribers were not counted within 5 s");
+          Thread.sleep(50);
+        }
+        List<?> subscribers = (List<?>) callForArgs(watcher1, "wamp.subscription.list_subscribers",
+            List.of(subscription)).get(0);
+        assertEquals(java.util.Set.of(lastWelcome.get(watcher1), id2, id3),
+            new java.util.HashSet<>(subscribers.stream().map(o -> ((Number) o).longValue()).toList()));
+
         callForArgs(watcher1, "wamp.session.kill", List.of(id2));
         assertEquals("wamp.close.normal", other2.expect(dev.tollgate.protocol.Goodbye.class).reason(),
             "a session on another node is ended by its own node");
         watcher1.send(new Call(requests.incrementAndGet(), Map.of(), "wamp.session.kill", Payload.of(List.of(12345L))));
         assertEquals("wamp.error.no_such_session", watcher1.expect(ErrorMessage.class).error());
+        deadline = System.nanoTime() + 5_000_000_000L;
+        while (((Number) callForArgs(watcher1, "wamp.subscription.count_subscribers", List.of(subscription)).get(0))
+            .intValue() != 2) {
+          assertTrue(System.nanoTime() < deadline, "the killed session still counted after 5 s");
+          Thread.sleep(50);
+        }
       }
     }
   }

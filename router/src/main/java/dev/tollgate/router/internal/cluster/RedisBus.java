@@ -354,6 +354,16 @@ public final class RedisBus implements Cluster, AutoCloseable {
   }
 
   @Override
+  public void subscriber(String realm, String pattern, MatchPolicy policy, long session, boolean subscribed) {
+    sessions.subscriber(realm, pattern, policy, session, subscribed);
+  }
+
+  @Override
+  public java.util.List<Long> otherSubscribers(String realm, String pattern, MatchPolicy policy) {
+    return sessions.otherSubscribers(realm, pattern, policy);
+  }
+
+  @Override
   public boolean kill(String realm, long session, String reason, String message) {
     return sessions.kill(realm, session, reason, message);
   }

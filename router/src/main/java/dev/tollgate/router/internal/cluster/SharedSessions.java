@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions of every node, for the session meta API: each node keeps its own in the hash
- * {@code tollgate:sessions:<realm>} (field: the session id; value: its node and what {@code wamp.session.get} tells
- * of it), written when a session joins and removed when it leaves, written again when Redis had forgotten them, and
- * a gone node's removed by whoever finds it gone. A kill of another node's session is carried out by that node.
+ * The sessions of every node, for the meta API: each node keeps its own in the hash {@code tollgate:sessions:<realm>}
+ * (field: the session id; value: its node and what {@code wamp.session.get} tells of it), and its subscribers in
+ * {@code tollgate:subscribers:<realm>:<match>:<topic>} (field: the session id; value: its node), written as sessions
+ * join and subscribe, removed as they unsubscribe and leave, written again when Redis had forgotten them, and a gone
+ * node's removed by whoever finds it gone. A kill of another node's session is carried out by that node.
  */
 final class SharedSessions implements AutoCloseable {
   static final String SESSIONS = "tollgate:sessions:";
+  static final String SUBSCRIBERS = "tollgate:subscribers:";
 
   /** One entry of this node's, to write again after an outage. */
   private record Entry(String hash, String session) {}
@@ -40,6 +42,32 @@ final class SharedSessions implements AutoCloseable {
     Entry entry = new Entry(SESSIONS + realm, String.valueOf(session));
     own.remove(entry);
     bytes.async().hdel(entry.hash(), entry.session());
+  }
+
+  /** Owner of the realm (its lock held): never waits. */
+  void subscriber(String realm, String pattern, dev.tollgate.protocol.MatchPolicy policy, long session,
+      boolean subscribed) {
+    Entry entry = new Entry(SUBSCRIBERS + realm + ":" + policy.wireName() + ":" + pattern, String.valueOf(session));
+    byte[] value = Long.toString(instance).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (subscribed) {
+      own.put(entry, value);
+      bytes.async().hset(entry.hash(), entry.session(), value);
+    } else {
+      own.remove(entry);
+      bytes.async().hdel(entry.hash(), entry.session());
+    }
+  }
+
+  /** The other nodes' sessions subscribed to ({@code pattern}, {@code policy}); waits for Redis. */
+  List<Long> otherSubscribers(String realm, String pattern, dev.tollgate.protocol.MatchPolicy policy) {
+    List<Long> out = new ArrayList<>();
+    String me = Long.toString(instance);
+    bytes.sync().hgetall(SUBSCRIBERS + realm + ":" + policy.wireName() + ":" + pattern).forEach((session, node) -> {
+      if (!me.equals(new String(node, java.nio.charset.StandardCharsets.US_ASCII))) {
+        out.add(Long.parseLong(session));
+      }
+    });
+    return out;
   }
 
   /** The other live nodes' sessions in {@code realm}; waits for Redis (on the meta API's thread). */
@@ -74,7 +102,7 @@ final class SharedSessions implements AutoCloseable {
     own.forEach((entry, value) -> bytes.async().hset(entry.hash(), entry.session(), value));
   }
 
-  /** Node {@code other} is gone: its sessions leave the directory of each realm. Waits for Redis. */
+  /** Node {@code other} is gone: its sessions and subscribers leave the directory of each realm. Waits for Redis. */
   void forget(long other, List<String> realms) {
     for (String realm : realms) {
       bytes.sync().hgetall(SESSIONS + realm).forEach((field, value) -> {
@@ -83,6 +111,20 @@ final class SharedSessions implements AutoCloseable {
         }
       });
     }
+    String gone = Long.toString(other);
+    io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(SUBSCRIBERS + "*").limit(1000);
+    io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+    do {
+      io.lettuce.core.KeyScanCursor<String> page = bytes.sync().scan(cursor, match);
+      for (String key : page.getKeys()) {
+        bytes.sync().hgetall(key).forEach((session, node) -> {
+          if (gone.equals(new String(node, java.nio.charset.StandardCharsets.US_ASCII))) {
+            bytes.sync().hdel(key, session);
+          }
+        });
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
   }
 
   /** This node stops: its sessions leave the directory now. */

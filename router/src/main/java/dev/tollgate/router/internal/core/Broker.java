@@ -62,6 +62,9 @@ final class Broker {
       events.created(session, added.subscription());
     }
     events.added(session, added.subscription());
+    if (cluster != Cluster.NONE && !topic.startsWith("wamp.")) {
+      cluster.subscriber(realm, topic, policy, session.id(), true);
+    }
     return added.subscription().id();
   }
 
@@ -84,8 +87,12 @@ final class Broker {
   private boolean remove(RouterSession session, long id) {
     SubscriptionTable.Removed<RouterSession> removed = table.remove(id, session);
     if (removed != null) {
+      Subscription<RouterSession> s = removed.subscription();
       if (removed.deleted()) {
-        cluster.interest(realm, removed.subscription().pattern(), removed.subscription().policy(), false);
+        cluster.interest(realm, s.pattern(), s.policy(), false);
+      }
+      if (cluster != Cluster.NONE && !s.pattern().startsWith("wamp.")) {
+        cluster.subscriber(realm, s.pattern(), s.policy(), session.id(), false);
       }
       events.removed(session, removed.subscription(), removed.deleted());
     }

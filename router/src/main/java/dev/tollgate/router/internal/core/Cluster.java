@@ -67,6 +67,17 @@ public interface Cluster {
     return List.of();
   }
 
+  /**
+   * Owner only (the realm's lock is held): a session of this node joined ({@code subscribed}) or left the
+   * subscription to ({@code pattern}, {@code policy}); the meta API of every node counts it.
+   */
+  default void subscriber(String realm, String pattern, MatchPolicy policy, long session, boolean subscribed) {}
+
+  /** The other nodes' sessions subscribed to ({@code pattern}, {@code policy}); meta API thread, may wait for Redis. */
+  default List<Long> otherSubscribers(String realm, String pattern, MatchPolicy policy) {
+    return List.of();
+  }
+
   /** Asks the node of {@code session} to end it with GOODBYE; false when no other node has it. Meta API thread. */
   default boolean kill(String realm, long session, String reason, String message) {
     return false;

@@ -171,6 +171,11 @@ final class EntryMetaApi implements TableEvents {
         for (Object member : e.members()) {
           ids.add(((RouterSession) member).id());
         }
+        if (kind == Kind.SUBSCRIPTION) {
+          // Every node's subscribers to the same pattern and policy (a registration's callees on other nodes are
+          // members here already, as stand-ins).
+          ids.addAll(realm.cluster().otherSubscribers(realm.name(), e.pattern(), e.policy()));
+        }
         return Payload.of(List.of(name.startsWith("count_") ? (Object) ids.size() : ids));
       }
     }
