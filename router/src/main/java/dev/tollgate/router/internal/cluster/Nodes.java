@@ -166,7 +166,7 @@ final class Nodes implements AutoCloseable {
   /** Sets the first heartbeat (so that this node's reservations count at once), then ticks. */
   void start(RouterCore core) {
     this.core = core;
-    commands.sync().set(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS));
+    heartbeat();
     healthySince = System.nanoTime();
     loadDirectory();
     ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
@@ -216,7 +216,7 @@ final class Nodes implements AutoCloseable {
     LOG.info("cluster: in touch with Redis; this node's registrations are announced again");
     ticker.execute(() -> {
       try {
-        commands.sync().set(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS));
+        heartbeat();
         ownReservations.forEach((member, reservation) -> reserve(reservation.realm(), reservation.procedure(),
             reservation.match(), reservation.invoke(), reservation.session(), true).whenComplete((refusal, e) -> {
               if (refusal != null) {
@@ -224,10 +224,7 @@ final class Nodes implements AutoCloseable {
                     reservation.procedure(), refusal);
               }
             }));
-        own.forEach((field, announcement) -> {
-          bytes.async().hset(REGISTRATIONS, field, announcement);
-          bytes.async().publish(REGISTRATIONS, announcement);
-        });
+        own.forEach(this::announce);
         sessions.writeAgain();
         loadDirectory();
       } catch (RuntimeException e) {
@@ -380,8 +377,18 @@ final class Nodes implements AutoCloseable {
     byte[] announcement = NodeMessages.registered(instance, realm, registration);
     String field = instance + ":" + registration.session() + ":" + registration.registrationId();
     own.put(field, announcement);
+    announce(field, announcement);
+  }
+
+  /** A registration of this node's into the directory and onto its channel. */
+  private void announce(String field, byte[] announcement) {
     bytes.async().hset(REGISTRATIONS, field, announcement);
     bytes.async().publish(REGISTRATIONS, announcement);
+  }
+
+  /** This node is alive (waits for Redis): the key the others check, expiring unless set again. */
+  private void heartbeat() {
+    commands.sync().set(NODE + instance, name, SetArgs.Builder.px(EXPIRY_MILLIS));
   }
 
   void unregistered(String realm, long session, long registrationId) {

@@ -55,8 +55,11 @@ public final class RedisBus implements Cluster, AutoCloseable {
   private final RedisClient listeningClient;
   private final StatefulRedisConnection<String, byte[]> publishing;
   private final StatefulRedisPubSubConnection<String, byte[]> listening;
-  /** The used tickets' commands, which wait for their answers (on the security pool), within the timeout. */
-  private final StatefulRedisConnection<String, String> tickets;
+  /**
+   * Commands whose answers are awaited (used tickets, on the security pool; heartbeats, reservations and the
+   * directories), within the timeout.
+   */
+  private final StatefulRedisConnection<String, String> commands;
   /** The other nodes, for calls across them. */
   private final Nodes nodes;
   /** Every node's sessions, for the meta API. */
@@ -82,14 +85,14 @@ public final class RedisBus implements Cluster, AutoCloseable {
     this.listeningClient = client(resources, uri, timeout, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
     try {
       this.publishing = publishingClient.connect(CODEC);
-      this.tickets = publishingClient.connect();
+      this.commands = publishingClient.connect();
       this.listening = listeningClient.connectPubSub(CODEC);
     } catch (RuntimeException e) {
       shutdownClients();
       throw e;
     }
     this.sessions = new SharedSessions(instance, publishing);
-    this.nodes = new Nodes(instance, node, counters, publishing, tickets, listening::isOpen, sessions);
+    this.nodes = new Nodes(instance, node, counters, publishing, commands, listening::isOpen, sessions);
     String calls = Nodes.callsChannel(instance);
     listening.addListener(new RedisPubSubAdapter<>() {
       private long lastOrigin;
@@ -128,13 +131,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
 
       /** On the listening connection's one thread, in the order Redis sent. */
       private void arrived(byte[] message) {
-        EventEnvelope.Arrived a;
-        try {
-          a = EventEnvelope.decode(message);
-        } catch (RuntimeException e) {
-          LOG.warn("dropped a message on the cluster bus that no Tollgate node sent: {}", e.getMessage());
-          return;
-        }
+        EventEnvelope.Arrived a = EventEnvelope.decode(message);
         if (a.origin() == instance) {
           return;
         }
@@ -194,14 +191,29 @@ public final class RedisBus implements Cluster, AutoCloseable {
   private void listenAgain() {
     synchronized (listenedTo) {
       for (String key : listenedTo.keySet()) {
-        String channel = key.substring(2);
-        if (key.startsWith("p:")) {
-          listening.async().psubscribe(channel);
-        } else {
-          listening.async().subscribe(channel);
-        }
+        listen(key.startsWith("p:"), key.substring(2), true);
       }
-      listening.async().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED, AUTH_FAILURES);
+      listening.async().subscribe(ownChannels());
+    }
+  }
+
+  /** What this node always listens to: its calls, the registrations, retained events, authentication failures. */
+  private String[] ownChannels() {
+    return new String[] {Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED, AUTH_FAILURES};
+  }
+
+  /** (P)SUBSCRIBE or (P)UNSUBSCRIBE, queued by Lettuce, never awaited. */
+  private void listen(boolean pattern, String channel, boolean on) {
+    if (pattern) {
+      if (on) {
+        listening.async().psubscribe(channel);
+      } else {
+        listening.async().punsubscribe(channel);
+      }
+    } else if (on) {
+      listening.async().subscribe(channel);
+    } else {
+      listening.async().unsubscribe(channel);
     }
   }
 
@@ -228,7 +240,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
         }
       }
     });
-    listening.sync().subscribe(Nodes.callsChannel(instance), Nodes.REGISTRATIONS, RETAINED, AUTH_FAILURES);
+    listening.sync().subscribe(ownChannels());
     for (var realm : core.realms()) {
       for (byte[] event : publishing.sync().hvals(RETAINED + ":" + realm.name())) {
         retained(event);
@@ -255,19 +267,11 @@ public final class RedisBus implements Cluster, AutoCloseable {
         listenedTo.put(key, after);
       }
       // Sent while holding the count's lock, so that a subscribe and an unsubscribe of one channel reach Redis in the
-      // order the counts changed. Queued by Lettuce, never awaited.
-      if (before == 0 && after > 0) {
-        if (isPattern) {
-          listening.async().psubscribe(channel);
-        } else {
-          listening.async().subscribe(channel);
-        }
-      } else if (before > 0 && after <= 0) {
-        if (isPattern) {
-          listening.async().punsubscribe(channel);
-        } else {
-          listening.async().unsubscribe(channel);
-        }
+      // order the counts changed.
+      boolean first = before == 0 && after > 0;
+      boolean last = before > 0 && after <= 0;
+      if (first || last) {
+        listen(isPattern, channel, first);
       }
     }
   }
@@ -396,7 +400,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
    */
   public dev.tollgate.auth.NonceStore nonces(dev.tollgate.auth.NonceStore local, boolean localWhenDown,
       Duration backendReconnectGrace) {
-    RedisNonceStore shared = new RedisNonceStore(tickets, instance, node, backendReconnectGrace);
+    RedisNonceStore shared = new RedisNonceStore(commands, instance, node, backendReconnectGrace);
     return localWhenDown ? new FallbackNonceStore(shared, local) : shared;
   }
 
@@ -412,7 +416,7 @@ public final class RedisBus implements Cluster, AutoCloseable {
     try {
       listening.close();
       publishing.close();
-      tickets.close();
+      commands.close();
     } finally {
       shutdownClients();
     }

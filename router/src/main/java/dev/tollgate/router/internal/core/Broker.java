@@ -62,7 +62,7 @@ final class Broker {
       events.created(session, added.subscription());
     }
     events.added(session, added.subscription());
-    if (cluster != Cluster.NONE && !topic.startsWith("wamp.")) {
+    if (!EntryMetaApi.quiet(topic)) {
       cluster.subscriber(realm, topic, policy, session.id(), true);
     }
     return added.subscription().id();
@@ -91,7 +91,7 @@ final class Broker {
       if (removed.deleted()) {
         cluster.interest(realm, s.pattern(), s.policy(), false);
       }
-      if (cluster != Cluster.NONE && !s.pattern().startsWith("wamp.")) {
+      if (!EntryMetaApi.quiet(s.pattern())) {
         cluster.subscriber(realm, s.pattern(), s.policy(), session.id(), false);
       }
       events.removed(session, removed.subscription(), removed.deleted());
@@ -152,15 +152,12 @@ final class Broker {
    * delivered it to its own. The publisher's authorization was judged there, as each receiver's is judged here.
    */
   void publishRemote(Cluster.ClusterEvent event) {
-    deliver(new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
-        event.publicationId()));
+    deliver(Delivery.of(event));
   }
 
   /** Any thread (the cluster bus's): another node's event to retain, kept here as if published here. */
   void retainRemote(Cluster.ClusterEvent event) {
-    Delivery d = new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
-        event.publicationId());
-    retain(event.publish(), event.publicationId(), d);
+    retain(event.publish(), event.publicationId(), Delivery.of(event));
   }
 
   private void deliver(Delivery delivery) {
@@ -244,6 +241,12 @@ final class Broker {
         details.put("publisher_authrole", authrole);
       }
       this.disclosed = details;
+    }
+
+    /** Another node's publication, with its publisher as that node knows it. */
+    static Delivery of(Cluster.ClusterEvent event) {
+      return new Delivery(event.publisher(), event.publisherAuthid(), event.publisherAuthrole(), event.publish(),
+          event.publicationId());
     }
 
     @Override

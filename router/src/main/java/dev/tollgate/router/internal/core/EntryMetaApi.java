@@ -117,7 +117,12 @@ final class EntryMetaApi implements TableEvents {
   }
 
   private static boolean quiet(PatternTable.Entry<?, ?> entry) {
-    return entry.pattern().startsWith("wamp.");
+    return quiet(entry.pattern());
+  }
+
+  /** Entries on the meta API's own {@code wamp.} URIs: left out of its answers and events. */
+  static boolean quiet(String pattern) {
+    return pattern.startsWith("wamp.");
   }
 
   private void publish(String event, List<Object> args) {

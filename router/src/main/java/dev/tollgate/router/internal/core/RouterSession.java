@@ -6,7 +6,6 @@ import dev.tollgate.protocol.Authenticate;
 import dev.tollgate.protocol.Challenge;
 import dev.tollgate.protocol.Goodbye;
 import dev.tollgate.protocol.Hello;
-import dev.tollgate.protocol.MatchPolicy;
 import dev.tollgate.protocol.MessageCodes;
 import dev.tollgate.protocol.Publish;
 import dev.tollgate.protocol.WampErrors;
@@ -132,20 +131,9 @@ public final class RouterSession {
     r.leave(this);
   }
 
-  /**
-   * The cluster granted ({@code refusal} null) or refused a REGISTER this session made: it is made now, or refused
-   * with the error. Runs on the cluster's thread, under the session's lock; a session that left meanwhile (even if
-   * its transport joined again, as another session) gives the reservation back.
-   */
-  synchronized void reserved(long reservedFor, dev.tollgate.protocol.Register reg, Realm r, MatchPolicy match,
-      InvocationPolicy invoke, boolean forwardTimeout, String refusal, Throwable failure) {
-    if (state != State.ESTABLISHED || realm != r || id != reservedFor) {
-      if (refusal == null && failure == null) {
-        r.cluster().release(r.name(), reg.procedure(), match, reservedFor);
-      }
-      return;
-    }
-    requests.reserved(reg, r, match, invoke, forwardTimeout, refusal, failure);
+  /** Whether this is session {@code sessionId}, established in {@code r} now. Under the session's lock. */
+  boolean isEstablished(long sessionId, Realm r) {
+    return state == State.ESTABLISHED && realm == r && id == sessionId;
   }
 
   /** The session id; 0 before the first join. */

@@ -93,7 +93,7 @@ final class SessionRequests {
         // Several nodes: the procedure is reserved in the whole cluster first (see reserved()).
         long reservedFor = session.id();
         cluster.reserve(r.name(), reg.procedure(), match, invoke, reservedFor).whenComplete((refusal, failure) ->
-            session.reserved(reservedFor, reg, r, match, invoke, forwardTimeout, refusal, failure));
+            reserved(reservedFor, reg, r, match, invoke, forwardTimeout, refusal, failure));
       }
     } else if (message instanceof Unregister u) {
       r.unregister(session, u.registrationId());
@@ -111,9 +111,26 @@ final class SessionRequests {
     }
   }
 
-  /** The end of a REGISTER the cluster was asked about; under the session's lock. */
-  void reserved(Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke, boolean forwardTimeout,
-      String refusal, Throwable failure) {
+  /**
+   * The cluster granted ({@code refusal} null) or refused a REGISTER: it is made now, or refused with the error. Runs
+   * on the cluster's thread, under the session's lock; a session that left meanwhile (even if its transport joined
+   * again, as another session) gives the reservation back.
+   */
+  private void reserved(long reservedFor, Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout, String refusal, Throwable failure) {
+    synchronized (session) {
+      if (!session.isEstablished(reservedFor, r)) {
+        if (refusal == null && failure == null) {
+          r.cluster().release(r.name(), reg.procedure(), match, reservedFor);
+        }
+        return;
+      }
+      answerReserved(reg, r, match, invoke, forwardTimeout, refusal, failure);
+    }
+  }
+
+  private void answerReserved(Register reg, Realm r, MatchPolicy match, InvocationPolicy invoke,
+      boolean forwardTimeout, String refusal, Throwable failure) {
     if (failure != null) {
       LOG.warn("REGISTER of '{}' refused: the cluster cannot be asked ({})", reg.procedure(), failure.toString());
       replyError(reg, new RequestErrorException(CLUSTER_UNAVAILABLE, "the other nodes cannot be asked whether '"
