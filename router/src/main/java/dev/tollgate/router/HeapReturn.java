@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * idle sessions: 135 MB live, 449 MB committed, so the process's memory was three times what its sessions held. A
  * router runs for months and its memory is what operators watch; its load comes in bursts. So, at {@code serve}:
  * <ul>
- *   <li>{@code MaxHeapFreeRatio=30}, {@code MinHeapFreeRatio=10}: after a full collection the heap shrinks to its
- *       live data plus 30 %;
+ *   <li>{@code MaxHeapFreeRatio=20}, {@code MinHeapFreeRatio=10}: after a full collection the heap shrinks to its
+ *       live data plus 25 % (a fifth of it free). Idle sessions are what a router holds most of, and they hold still:
+ *       with 19,000 of them the process grew by 7.1 KiB per session with 20 against 8.4 KiB with 30, for 5 KiB of
+ *       live heap each. A new burst grows the heap again as G1 sees fit;
  *   <li>{@code G1PeriodicGCInterval=300000} (G1 only): a router idle for five minutes collects and gives back what
  *       it no longer uses, without waiting for a full collection that an idle router never has.
  * </ul>
@@ -43,7 +45,7 @@ final class HeapReturn {
     List<String> set = new ArrayList<>();
     // Min first: the JVM refuses a MaxHeapFreeRatio below the MinHeapFreeRatio in force (40 by default).
     setIfDefault(vm, "MinHeapFreeRatio", "10", set);
-    setIfDefault(vm, "MaxHeapFreeRatio", "30", set);
+    setIfDefault(vm, "MaxHeapFreeRatio", "20", set);
     if (usesG1()) {
       setIfDefault(vm, "G1PeriodicGCInterval", "300000", set);
     }
