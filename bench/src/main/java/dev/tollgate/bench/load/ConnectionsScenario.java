@@ -55,12 +55,12 @@ final class ConnectionsScenario {
         }
         Thread.sleep(1000); // the router's side of the closes
         long heap0 = pid > 0 ? ProcStats.heapAfterGc(pid) : -1; // a JVM: full GC first, so that RSS is read alike twice
-        long rss0 = pid > 0 ? ProcStats.rssBytes(pid) : -1;
+        long rss0 = pid > 0 ? ProcStats.settledRssBytes(pid) : -1;
         try (Round round = open(sessions)) {
             round.await();
             Thread.sleep(2000);
             long heap1 = pid > 0 ? ProcStats.heapAfterGc(pid) : -1;
-            long rss1 = pid > 0 ? ProcStats.rssBytes(pid) : -1;
+            long rss1 = pid > 0 ? ProcStats.settledRssBytes(pid) : -1;
             out.add(Figure.info(c, "with a ticket each", ticketSecret != null ? 1 : 0, "yes=1"));
             out.add(Figure.info(c, "warm-up sessions, opened and closed first", warmup, "sessions"));
             out.add(Figure.higher(c, "sessions open", round.ready, "sessions"));

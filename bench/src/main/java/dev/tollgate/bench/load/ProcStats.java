@@ -94,6 +94,25 @@ final class ProcStats {
         return -1;
     }
 
+    /**
+     * RSS once it has stopped falling (read every 250 ms until two reads in a row are within 0.5 % of the one before
+     * them, at most 10 s), in bytes; -1 if not readable. After a full GC a JVM gives its freed heap back to the system concurrently
+     * (G1 since JDK 17), so RSS read at once can still hold what is about to go; a later read, lower, made the growth
+     * between two readings negative.
+     */
+    static long settledRssBytes(long pid) throws InterruptedException {
+        long previous = rssBytes(pid);
+        int steady = 0;
+        for (int i = 0; i < 40 && previous > 0 && steady < 2; i++) {
+            Thread.sleep(250);
+            long now = rssBytes(pid);
+            if (now < 0) return now;
+            steady = now >= previous - previous / 200 ? steady + 1 : 0;
+            previous = now;
+        }
+        return previous;
+    }
+
     static boolean isJava(long pid) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("java");

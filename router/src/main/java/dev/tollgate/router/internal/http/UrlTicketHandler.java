@@ -8,7 +8,6 @@ import dev.tollgate.auth.OroTicket;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,6 +31,8 @@ public final class UrlTicketHandler extends Handler.Wrapper {
   private final Security security;
   private final ClientAddress clientAddress;
   private final BrowserRefusal browserRefusal;
+  /** The URI handed to the WebSocket layer for the last upgrade, for the next to the same URL to share. */
+  private volatile UpgradeUri lastUpgradeUri;
 
   public UrlTicketHandler(RouterConfig config, Security security, ClientAddress clientAddress, Handler next) {
     super(next);
@@ -56,7 +57,7 @@ public final class UrlTicketHandler extends Handler.Wrapper {
             TICKET_REQUIRED);
         return true;
       }
-      return super.handle(request, response, callback);
+      return super.handle(asAccepted(request), response, callback);
     }
     String remote = clientAddress.of(request);
     security.verifyTicket(ticket, remote).whenComplete((outcome, failure) -> {
@@ -84,7 +85,7 @@ public final class UrlTicketHandler extends Handler.Wrapper {
       }
       request.setAttribute(IDENTITY_ATTRIBUTE, outcome.identity());
       try {
-        if (!super.handle(withoutQuery(request), response, callback)) {
+        if (!super.handle(asAccepted(request), response, callback)) {
           HttpReplies.text(response, callback, HttpStatus.NOT_FOUND_404, "Not found.\n");
         }
       } catch (Throwable t) {
@@ -94,19 +95,11 @@ public final class UrlTicketHandler extends Handler.Wrapper {
     return true;
   }
 
-  /**
-   * The upgrade request as the WebSocket layer is to see it: without its query, which held the ticket and nothing
-   * else the router reads. Jetty keeps the request's URI and query parameters for the life of the WebSocket session;
-   * with the ticket in them that was about 1 KB per session, and a used ticket held in memory for no purpose.
-   */
-  private static Request withoutQuery(Request request) {
-    HttpURI bare = HttpURI.build(request.getHttpURI()).query(null).asImmutable();
-    return new Request.Wrapper(request) {
-      @Override
-      public HttpURI getHttpURI() {
-        return bare;
-      }
-    };
+  /** The upgrade request as the WebSocket layer is to see it: see {@link UpgradeUri}. */
+  private Request asAccepted(Request request) {
+    UpgradeUri uri = UpgradeUri.of(request, lastUpgradeUri);
+    lastUpgradeUri = uri;
+    return uri.on(request);
   }
 
   private static boolean isUpgrade(Request request) {
