@@ -81,7 +81,9 @@ public final class Router implements AutoCloseable {
     ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
 
     this.tls = config.tls() ? tlsContexts(config) : null;
-    this.connector = new TollgateConnector(server, tls, config.tcpKeepalive(), config.socketSendBuffer());
+    TollgateConnector connector = new TollgateConnector(server, tls, config.tcpKeepalive(), config.socketSendBuffer());
+    connector.setSelectorSpinMicros(config.selectorSpinMicros());
+    this.connector = connector;
     HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
     http.setSendServerVersion(false);
     // Oro's PHP publisher (up to 5.0) sends an absolute-form request line whose authority need not match Host.

@@ -27,6 +27,8 @@ public final class RouterConfig {
           new Setting("server.accept-queue", "16384", "Listen backlog, so that a burst of connections is not refused."),
           new Setting("server.writer-threads", "0",
               "Threads that write to the connections, each serving its share in turn; 0 means half the cores, at least one."),
+          new Setting("server.selector-spin-micros", "50",
+              "After handling connections, a selector polls this long for more before it sleeps, which saves a sleep and a wake-up per message when answers come quickly (a call's round trip); each poll that finds nothing halves the next, so traffic with longer gaps stops polling. 0 never polls."),
           new Setting("server.tcp-keepalive", "60s",
               "TCP keep-alive on every connection: probes start after this much silence, then every 10 s, and 6 unanswered probes end it; finds dead peers of connections that are never closed for silence (those that only publish). 0 disables."),
           new Setting("server.trusted-proxies", "127.0.0.1,::1",
@@ -229,6 +231,11 @@ public final class RouterConfig {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
+  /** How long a selector polls for ready connections before it sleeps, in microseconds; 0 for never. */
+  public int selectorSpinMicros() {
+    return integer("server.selector-spin-micros");
+  }
+
   /** SO_SNDBUF for each accepted connection, or 0 to leave it to the kernel. */
   public int socketSendBuffer() {
     return integer("server.socket-send-buffer");
@@ -410,6 +417,7 @@ public final class RouterConfig {
         switch (key) {
           case "server.port" -> range(key, integer(key), 0, 65535);
           case "server.writer-threads" -> range(key, integer(key), 0, 1024);
+          case "server.selector-spin-micros" -> range(key, integer(key), 0, 10_000);
           case "server.socket-send-buffer" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "auth.throttle-queue", "limits.max-retained-topics" -> range(key, integer(key), 0, Integer.MAX_VALUE);
           case "server.accept-queue", "limits.max-message-size", "limits.backend-max-message-size",

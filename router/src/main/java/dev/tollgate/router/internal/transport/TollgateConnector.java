@@ -200,6 +200,29 @@ public final class TollgateConnector extends ServerConnector {
     }
   }
 
+  /** How long a selector polls after handling connections before it sleeps (see SpinningSelector); 0 for never. */
+  private long selectorSpinNanos;
+
+  /** {@code server.selector-spin-micros}; takes effect when the connector starts. */
+  public void setSelectorSpinMicros(int micros) {
+    this.selectorSpinNanos = micros * 1000L;
+  }
+
+  /**
+   * Jetty's selector manager with {@link SpinningSelector}s. Called from Jetty's constructor, before this class's fields
+   * are set: the selectors themselves are made at start, and read the setting then.
+   */
+  @Override
+  protected org.eclipse.jetty.io.SelectorManager newSelectorManager(java.util.concurrent.Executor executor,
+      org.eclipse.jetty.util.thread.Scheduler scheduler, int selectors) {
+    return new ServerConnectorManager(executor, scheduler, selectors) {
+      @Override
+      protected ManagedSelector newSelector(int id) {
+        return selectorSpinNanos > 0 ? new SpinningSelector(this, id, selectorSpinNanos) : super.newSelector(id);
+      }
+    };
+  }
+
   @Override
   protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key)
       throws IOException {
