@@ -89,11 +89,16 @@ static void frame_header(buf_t *b, int opcode, size_t n) {
   put(b, h, hl);
 }
 
+// Whether c's output has passed MAX_OUT; if so it is marked to be closed at the end of this turn.
+static int over_limit(conn_t *c) {
+  if (c->out.len - c->out.off <= MAX_OUT) return 0;
+  c->closing = 1;
+  mark_dirty(c);
+  return 1;
+}
+
 static void send_frame(conn_t *c, int opcode, const char *p, size_t n) {
-  if (c->out.len - c->out.off > MAX_OUT) {
-    c->closing = 1;
-    return;
-  }
+  if (over_limit(c)) return;
   frame_header(&c->out, opcode, n);
   put(&c->out, p, n);
   mark_dirty(c);
@@ -194,12 +199,7 @@ static void on_message(conn_t *c, const char *p, size_t n) {
       put(&framed, ev.data, ev.len);
       for (size_t i = 0; i < t->n; i++) {
         conn_t *s2 = t->subs[i];
-        if (s2 == c || s2->closing) continue;
-        if (s2->out.len - s2->out.off > MAX_OUT) {
-          s2->closing = 1;
-          mark_dirty(s2);
-          continue;
-        }
+        if (s2 == c || s2->closing || over_limit(s2)) continue;
         put(&s2->out, framed.data, framed.len);
         mark_dirty(s2);
       }

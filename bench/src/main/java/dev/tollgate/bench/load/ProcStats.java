@@ -96,9 +96,9 @@ final class ProcStats {
 
     /**
      * RSS once it has stopped falling (read every 250 ms until two reads in a row are within 0.5 % of the one before
-     * them, at most 10 s), in bytes; -1 if not readable. After a full GC a JVM gives its freed heap back to the system concurrently
-     * (G1 since JDK 17), so RSS read at once can still hold what is about to go; a later read, lower, made the growth
-     * between two readings negative.
+     * them, at most 10 s), in bytes; -1 if not readable. After a full GC a JVM gives its freed heap back to the system
+     * concurrently (G1 since JDK 17), so RSS read at once can still hold what is about to go; a later read, lower,
+     * made the growth between two readings negative.
      */
     static long settledRssBytes(long pid) throws InterruptedException {
         long previous = rssBytes(pid);

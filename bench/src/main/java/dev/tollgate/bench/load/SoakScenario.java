@@ -297,7 +297,14 @@ final class SoakScenario {
     private Sample read(long seconds, double rate) throws IOException {
         long pid = target.pid();
         long heap = ProcStats.isJava(pid) ? ProcStats.heapAfterGc(pid) : -1;
-        return new Sample(seconds, rate, failures.get(), ProcStats.rssBytes(pid), heap, threads(pid), fds(pid));
+        long rss;
+        try {
+            rss = ProcStats.settledRssBytes(pid); // after the full GC: once the JVM has given back what it freed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rss = ProcStats.rssBytes(pid);
+        }
+        return new Sample(seconds, rate, failures.get(), rss, heap, threads(pid), fds(pid));
     }
 
     private static int threads(long pid) throws IOException {

@@ -44,6 +44,8 @@ public final class TollgateConnector extends ServerConnector {
   private int admissionLimit;
   private long refused;
   private long lastRefusalLogNanos;
+  /** How long a selector polls after handling connections before it sleeps (see SpinningSelector); 0 for never. */
+  private long selectorSpinNanos;
 
   /**
    * @param keepalive silence before TCP keep-alive probes start; zero disables keep-alive
@@ -199,9 +201,6 @@ public final class TollgateConnector extends ServerConnector {
       channel.setOption(option, value);
     }
   }
-
-  /** How long a selector polls after handling connections before it sleeps (see SpinningSelector); 0 for never. */
-  private long selectorSpinNanos;
 
   /** {@code server.selector-spin-micros}; takes effect when the connector starts. */
   public void setSelectorSpinMicros(int micros) {

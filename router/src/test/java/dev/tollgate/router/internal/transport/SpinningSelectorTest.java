@@ -37,8 +37,13 @@ class SpinningSelectorTest {
     pipe.source().configureBlocking(false);
     selector = Selector.open();
     pipe.source().register(selector, SelectionKey.OP_READ);
-    TollgateConnector connector = new TollgateConnector(new Server(), Duration.ZERO, 0);
-    spinning = new SpinningSelector(connector.getSelectorManager(), 0, SPIN_NANOS);
+    spinning = spinning(SPIN_NANOS);
+  }
+
+  /** A selector of a connector that is never started: its manager is all the selector needs. */
+  private static SpinningSelector spinning(long maxSpinNanos) {
+    return new SpinningSelector(new TollgateConnector(new Server(), Duration.ZERO, 0).getSelectorManager(), 0,
+        maxSpinNanos);
   }
 
   @AfterEach
@@ -71,7 +76,7 @@ class SpinningSelectorTest {
 
   @Test
   void noPollingAtAllWhenTheSettingIsZeroOrNothingWasHandled() throws Exception {
-    spinning = new SpinningSelector(new TollgateConnector(new Server(), Duration.ZERO, 0).getSelectorManager(), 0, 0);
+    spinning = spinning(0);
     write();
     assertEquals(1, spinning.nioSelect(selector, false));
     drain();
