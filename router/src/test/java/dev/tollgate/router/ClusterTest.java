@@ -182,9 +182,7 @@ class ClusterTest {
       // No node listens to the topic: the event reaches node 3 only as one to retain.
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (true) {
-        long request = requests.incrementAndGet();
-        late3.send(new Subscribe(request, Map.of("get_retained", true), topic));
-        long subscription = late3.expect(Subscribed.class).subscriptionId();
+        long subscription = subscribe(late3, topic, Map.of("get_retained", true));
         Event retained = late3.poll(Event.class, 200);
         if (retained != null) {
           assertEquals(List.of("kept"), retained.payload().args());

@@ -65,19 +65,6 @@ public final class RouterCore {
     this.standIns = new StandIns(this, cluster, meta);
     for (Realm r : realms.values()) {
       standIns.watch(r);
-      if (cluster != Cluster.NONE) {
-        r.directory().addListener(new SessionDirectory.Listener() {
-          @Override
-          public void joined(RouterSession session) {
-            cluster.joined(r.name(), SessionMetaApi.details(session));
-          }
-
-          @Override
-          public void left(RouterSession session) {
-            cluster.left(r.name(), session.id());
-          }
-        });
-      }
     }
   }
 
@@ -132,12 +119,14 @@ public final class RouterCore {
 
   /**
    * Any thread (the cluster bus's): another node asks to end a session of this node ({@code wamp.session.kill} and
-   * its kin called there); false when this node has no such session.
+   * its kin called there); nothing when this node has no such session.
    */
-  public boolean killLocal(String realm, long session, String reason, String message) {
+  public void killLocal(String realm, long session, String reason, String message) {
     Realm r = realms.get(realm);
     RouterSession s = r == null ? null : r.directory().byId(session);
-    return s != null && s.kill(reason, message);
+    if (s != null) {
+      s.kill(reason, message);
+    }
   }
 
   /**

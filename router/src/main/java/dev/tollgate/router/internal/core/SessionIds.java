@@ -25,10 +25,6 @@ final class SessionIds {
     this.prefix = (long) nodeNumber << LOCAL_BITS;
   }
 
-  SessionIds() {
-    this(0);
-  }
-
   /** A random id no live session has. */
   long allocate() {
     long id;

@@ -48,11 +48,14 @@ final class SessionMetaApi implements SessionDirectory.Listener {
   @Override
   public void joined(RouterSession session) {
     Map<String, Object> details = details(session);
+    // the shared session directory (several nodes) takes the same details as the meta event
+    realm.cluster().joined(realm.name(), details);
     executor.execute(() -> publish("wamp.session.on_join", List.of(details)));
   }
 
   @Override
   public void left(RouterSession session) {
+    realm.cluster().left(realm.name(), session.id());
     List<Object> args = List.of(session.id(), session.authid(), session.authrole());
     executor.execute(() -> publish("wamp.session.on_leave", args));
   }
@@ -253,7 +256,7 @@ final class SessionMetaApi implements SessionDirectory.Listener {
   }
 
   /** What {@code wamp.session.get} and {@code on_join} tell of a session. */
-  static Map<String, Object> details(RouterSession s) {
+  private static Map<String, Object> details(RouterSession s) {
     Identity who = s.identity();
     Map<String, Object> d = new HashMap<>();
     d.put("session", s.id());
