@@ -322,13 +322,6 @@ public final class RedisBus implements Cluster, AutoCloseable {
     this.failuresElsewhere = failures;
   }
 
-  @Override
-  public void retain(String realm, ClusterEvent event) {
-    byte[] message = EventEnvelope.encode(realm, instance, sequence.incrementAndGet(), event);
-    publishing.async().hset(RETAINED + ":" + realm, event.publish().topic(), message);
-    publishing.async().publish(RETAINED, message);
-  }
-
   private void retained(byte[] message) {
     EventEnvelope.Arrived a = EventEnvelope.decode(message);
     RouterCore c = core;
@@ -383,6 +376,12 @@ public final class RedisBus implements Cluster, AutoCloseable {
           counters.clusterMessagesSent.increment();
         }
       });
+      if (Boolean.TRUE.equals(event.publish().options().get("retain"))) {
+        // Every node keeps it, those without subscribers now too, and a node that starts later finds it: the same
+        // bytes, which nodes read on a channel of their own (no copy of the topic's to be taken for).
+        publishing.async().hset(RETAINED + ":" + realm, event.publish().topic(), message);
+        publishing.async().publish(RETAINED, message);
+      }
     } catch (RuntimeException e) {
       lost(e);
     }

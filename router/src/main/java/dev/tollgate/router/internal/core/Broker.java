@@ -116,21 +116,19 @@ final class Broker {
    */
   long publish(RouterSession publisher, Publish publish) {
     long publicationId = Ids.globalRandom();
-    if (publisher == null) {
-      // The router's own (keep-alive, meta events): every node publishes its own.
-      deliver(new Delivery(0, null, null, publish, publicationId));
-      return publicationId;
-    }
-    Delivery delivery = new Delivery(publisher.id(), publisher.authid(), publisher.authrole(), publish, publicationId);
+    Delivery delivery = publisher == null
+        // The router's own (keep-alive, meta events): every node publishes its own.
+        ? new Delivery(0, null, null, publish, publicationId)
+        : new Delivery(publisher.id(), publisher.authid(), publisher.authrole(), publish, publicationId);
     deliver(delivery);
-    if (cluster == Cluster.NONE) {
-      return publicationId;
-    }
-    Cluster.ClusterEvent event = new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
-        publisher.authrole());
-    cluster.publish(realm, event);
     if (Boolean.TRUE.equals(publish.options().get("retain"))) {
-      cluster.retain(realm, event);
+      // Here only: another node's event to retain arrives once for that (retainRemote), whether or not it was also
+      // delivered here.
+      retain(publish, publicationId, delivery);
+    }
+    if (publisher != null && cluster != Cluster.NONE) {
+      cluster.publish(realm, new Cluster.ClusterEvent(publish, publicationId, publisher.id(), publisher.authid(),
+          publisher.authrole()));
     }
     return publicationId;
   }
@@ -164,9 +162,6 @@ final class Broker {
     Publish publish = delivery.publish;
     table.forEachMatch(publish.topic(), delivery);
     counters.eventsDelivered.add(delivery.delivered);
-    if (Boolean.TRUE.equals(publish.options().get("retain"))) {
-      retain(publish, delivery.publicationId, delivery);
-    }
   }
 
   /**

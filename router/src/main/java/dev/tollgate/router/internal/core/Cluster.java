@@ -90,14 +90,11 @@ public interface Cluster {
    */
   void interest(String realm, String pattern, MatchPolicy policy, boolean interested);
 
-  /** A session of this node published: the other nodes deliver it to their own subscribers. */
-  void publish(String realm, ClusterEvent event);
-
   /**
-   * A session of this node published an event to retain: every node keeps it (not only those with subscribers now),
-   * and a node that starts later finds it.
+   * A session of this node published: the other nodes deliver it to their own subscribers. An event to retain is kept
+   * by every node (not only those with subscribers now), and a node that starts later finds it.
    */
-  default void retain(String realm, ClusterEvent event) {}
+  void publish(String realm, ClusterEvent event);
 
   /**
    * Before a session of this node registers ({@code procedure}, {@code match}): the procedure is reserved for it in
